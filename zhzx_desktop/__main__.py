@@ -1,0 +1,3 @@
+from zhzx_desktop.cli import main
+
+raise SystemExit(main())

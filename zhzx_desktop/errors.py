@@ -1,0 +1,33 @@
+"""Qt-free error hierarchy (ARCHITECTURE.md idiom 6).
+
+``UserError``  bad input: a clear Chinese message naming the field; the clerk can fix it.
+``KnownError`` an expected failure of the environment (missing key, disk full, locked database).
+Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ZhzxError(Exception):
+    """Base class of the errors the app expects and explains."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(ZhzxError):
+    """Invalid input. ``field`` names the input (a column name), ``code`` is stable for tests and callers,
+    ``message`` is the Chinese sentence shown next to the field."""
+
+    def __init__(self, field: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"UserError(field={self.field!r}, code={self.code!r}, message={self.message!r})"
+
+
+class KnownError(ZhzxError):
+    """An expected failure that is not the clerk's input: a missing data key, a locked or damaged database."""

@@ -1,0 +1,37 @@
+"""Where things live: the per-user data, config and log dirs, and the bundled resources (frozen-aware)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from zhzx_desktop import APP_NAME
+
+_APP_AUTHOR = False  # no vendor folder level on Windows: %LOCALAPPDATA%\zhzx-desktop
+
+
+def resource_dir() -> Path:
+    """The ``resources/`` folder: beside the package in a source checkout, inside the bundle when frozen."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, _APP_AUTHOR))
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, _APP_AUTHOR))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, _APP_AUTHOR))
+
+
+def default_db_path(base: Path | None = None) -> Path:
+    """The app's database file inside ``base`` (the user data dir by default)."""
+    return (base if base is not None else data_dir()) / "zhzx.db"

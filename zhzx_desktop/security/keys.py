@@ -1,0 +1,124 @@
+"""The data key of a database, kept by ``keyring`` (Windows Credential Manager, macOS Keychain, Secret Service).
+
+Each database has its own 64-byte key under service ``zhzx-desktop``, user ``data-key/<db_id>``; the database
+holds only a key-check value. Where no secure keyring backend exists (a headless Linux box, CI), ``ensure_backend``
+switches to ``OwnerOnlyFileKeyring``: a JSON file readable by its owner only (mode 0600 in a 0700 folder), with a
+warning — the key then sits beside the data, protected by the OS account only. README explains it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import fail
+
+from zhzx_desktop.errors import KnownError
+from zhzx_desktop.security.field_crypto import FieldCipher
+
+log = logging.getLogger(__name__)
+
+SERVICE = "zhzx-desktop"
+FALLBACK_WARNING = ("没有找到系统的安全凭据存储（keyring），数据密钥改存于仅当前用户可读的文件 {path}。"
+                    "请确保本电脑的系统账户有密码。")
+
+
+class OwnerOnlyFileKeyring(keyring.backend.KeyringBackend):
+    """A keyring in one JSON file with owner-only permissions: the fallback where no secure backend exists."""
+
+    priority = 0.1  # type: ignore[assignment]  # never chosen automatically
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def _load(self) -> dict[str, str]:
+        try:
+            return dict(json.loads(self.path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return {}
+
+    def _save(self, entries: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".keyring-")
+        try:
+            os.chmod(tmp, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(entries, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @staticmethod
+    def _slot(service: str, username: str) -> str:
+        return f"{service}\x1f{username}"
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(self._slot(service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        entries = self._load()
+        entries[self._slot(service, username)] = password
+        self._save(entries)
+
+    def delete_password(self, service: str, username: str) -> None:
+        entries = self._load()
+        if entries.pop(self._slot(service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+        self._save(entries)
+
+
+def ensure_backend(fallback_dir: Path) -> str | None:
+    """Make sure keyring can store secrets; returns a Chinese warning when the file fallback is in use."""
+    backend = keyring.get_keyring()
+    if isinstance(backend, OwnerOnlyFileKeyring):
+        return FALLBACK_WARNING.format(path=backend.path)
+    if not isinstance(backend, fail.Keyring) and backend.priority >= 1:  # type: ignore[operator]
+        return None
+    fallback = OwnerOnlyFileKeyring(fallback_dir / "keyring.json")
+    keyring.set_keyring(fallback)
+    warning = FALLBACK_WARNING.format(path=fallback.path)
+    log.warning("no secure keyring backend (%s); using the owner-only key file", type(backend).__name__)
+    return warning
+
+
+def _username(db_id: str) -> str:
+    return f"data-key/{db_id}"
+
+
+def open_cipher(db_id: str, key_check: str | None) -> tuple[FieldCipher, str | None]:
+    """The cipher of database ``db_id``. With no ``key_check`` yet (a new database) a key is created and stored;
+    returns the cipher and the new key-check value to record (None when it was already recorded)."""
+    try:
+        stored = keyring.get_password(SERVICE, _username(db_id))
+    except keyring.errors.KeyringError as exc:
+        raise KnownError(f"无法读取系统凭据存储中的数据密钥：{exc}") from exc
+    if stored is None:
+        if key_check is not None:
+            raise KnownError("找不到本数据库的数据密钥（可能更换了电脑或重装了系统）。数据没有被改动；"
+                             "请联系县综治中心用托管密钥恢复后再打开。")
+        key = FieldCipher.new_key()
+        try:
+            keyring.set_password(SERVICE, _username(db_id), base64.b64encode(key).decode("ascii"))
+        except keyring.errors.KeyringError as exc:
+            raise KnownError(f"无法把数据密钥存入系统凭据存储：{exc}") from exc
+        cipher = FieldCipher(key)
+        return cipher, cipher.key_check()
+    try:
+        cipher = FieldCipher(base64.b64decode(stored))
+    except ValueError as exc:
+        raise KnownError("系统凭据存储中的数据密钥已损坏，请联系县综治中心恢复密钥。") from exc
+    if key_check is not None and cipher.key_check() != key_check:
+        raise KnownError("系统凭据存储中的数据密钥与本数据库不匹配，数据没有被改动；请联系县综治中心恢复密钥。")
+    return cipher, None if key_check is not None else cipher.key_check()
+

@@ -1,0 +1,296 @@
+"""Residents (实有人口): register, edit, categories, search. ID numbers are sealed before they reach the store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from zhzx_desktop.domain.citizen_id import normalize_id, parse_citizen_id
+from zhzx_desktop.domain.codes import code_table
+from zhzx_desktop.domain.masking import mask_id, mask_phone
+from zhzx_desktop.domain.validation import normalize_name, normalize_phone, validate_birth_date
+from zhzx_desktop.errors import UserError
+from zhzx_desktop.services import fields
+from zhzx_desktop.services.changes import Changes
+from zhzx_desktop.services.ledger import Ledger
+from zhzx_desktop.storage import rows, search_index
+
+CITIZEN_ID_TYPE = "111"  # GA/T 517 居民身份证
+HEAD_RELATION = "02"  # GB/T 4761 户主
+STATUSES = ("active", "moved_out", "deceased", "merged", "deleted")
+_ID_CONTEXT = "residents.id_number"
+
+
+@dataclass
+class ResidentInput:
+    """What a form or an import row gives for one resident (strings as typed; empty = not given)."""
+
+    name: str
+    id_number: str = ""
+    id_type: str = CITIZEN_ID_TYPE
+    sex: str = ""
+    birth_date: str | date | None = None
+    ethnicity: str = ""
+    phone: str = ""
+    household_id: str | None = None
+    relation: str = ""
+    grid_id: str | None = None
+    residence_type: str = "01"
+    address: str = ""
+    occupation: str = ""
+    notes: str = ""
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """One resident as lists and search results show it: nothing sensitive in clear."""
+
+    id: str
+    name: str
+    sex: str
+    birth_date: str | None
+    id_masked: str
+    phone_masked: str
+    household_id: str | None
+    household_no: str
+    grid_id: str | None
+    grid: str
+    status: str
+
+
+def _seal_id(ledger: Ledger, number: str) -> tuple[str, str, str]:
+    sealed = ledger.cipher.seal_id(number, _mask_any(number), context=_ID_CONTEXT)
+    return sealed.cipher, sealed.hmac, sealed.masked
+
+
+def _mask_any(number: str) -> str:
+    return mask_id(number) if len(number) in (15, 18) else "*" * max(len(number) - 4, 0) + number[-4:]
+
+
+@dataclass
+class _Batch:
+    """What earlier rows of the same batch claimed: ID numbers (by hash) and households' heads."""
+
+    hmacs: dict[str, str] = field(default_factory=dict)
+    heads: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Valid:
+    values: dict[str, Any]
+    categories: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _validate(ledger: Ledger, data: ResidentInput, *, resident_id: str | None, batch: _Batch | None = None) -> _Valid:
+    """Normalise and check every field; returns the row values (ID sealed), or raises InvalidInput."""
+    batch = batch if batch is not None else _Batch()
+    conn = ledger.store.conn
+    today = ledger.today()
+    c = fields.Collector()
+    warnings: list[str] = []
+    name = c.check(lambda: normalize_name(data.name), "")
+    id_type = c.check(lambda: fields.code("id_type", data.id_type or CITIZEN_ID_TYPE, "id_type", required=True),
+                      CITIZEN_ID_TYPE) or CITIZEN_ID_TYPE
+    number = ""
+    derived_sex = derived_birth = None
+    raw_id = (data.id_number or "").strip()
+    if raw_id:
+        if id_type == CITIZEN_ID_TYPE:
+            parsed = c.check(lambda: parse_citizen_id(raw_id, today=today), None)
+            if parsed is not None:
+                number, derived_sex, derived_birth = parsed.number, parsed.sex, parsed.birth_date
+                warnings.extend(parsed.warnings)
+        else:
+            number = c.check(lambda: fields.text(normalize_id(raw_id), "id_number", 40), "")
+    sex = c.check(lambda: fields.code("sex", data.sex, "sex"), None)
+    if derived_sex is not None:
+        if sex is not None and sex != derived_sex:
+            c.errors.append(UserError("sex", "sex_mismatch", "性别与身份证号不符（身份证号第17位决定性别）"))
+        sex = derived_sex
+    birth = c.check(lambda: validate_birth_date(data.birth_date, today=today).isoformat()
+                    if data.birth_date not in (None, "") else None, None)
+    if derived_birth is not None:
+        if birth is not None and birth != derived_birth.isoformat():
+            c.errors.append(UserError("birth_date", "birth_mismatch", "出生日期与身份证号不符"))
+        birth = derived_birth.isoformat()
+    ethnicity = c.check(lambda: fields.code("ethnicity", data.ethnicity, "ethnicity"), None)
+    phone = c.check(lambda: normalize_phone(data.phone), "")
+    household_id = c.check(lambda: fields.reference(conn, "households", data.household_id, "household_id"), None)
+    relation = c.check(lambda: fields.code("relation", data.relation, "relation"), None)
+    grid_id = c.check(lambda: fields.reference(conn, "grids", data.grid_id, "grid_id"), None)
+    residence_type = c.check(lambda: fields.code("residence_type", data.residence_type or "01", "residence_type",
+                                                 required=True), "01")
+    address = c.check(lambda: fields.text(data.address, "address", fields.LINE_TEXT), "")
+    occupation = c.check(lambda: fields.text(data.occupation, "occupation", fields.SHORT_TEXT), "")
+    notes = c.check(lambda: fields.text(data.notes, "notes", fields.LONG_TEXT), "")
+    categories = tuple(dict.fromkeys(c.check(lambda: fields.code("resident_category", cat, "category",
+                                                                  required=True), "") or "" for cat in data.categories))
+    if relation and not household_id:
+        c.errors.append(UserError("relation", "relation_without_household", "填写与户主关系前请先选择所在的户"))
+    if household_id and relation == HEAD_RELATION:
+        head = conn.execute("SELECT id, name FROM residents WHERE household_id = ? AND relation = ? "
+                            "AND status = 'active' AND id IS NOT ?", (household_id, HEAD_RELATION, resident_id)
+                            ).fetchone()
+        head_name = head[1] if head is not None else batch.heads.get(household_id)
+        if head_name is not None:
+            c.errors.append(UserError("relation", "second_head", f"该户已有户主（{head_name}），一户只能有一位户主"))
+    sealed: tuple[str | None, str | None, str | None] = (None, None, None)
+    if number and not c.errors:
+        sealed = _seal_id(ledger, number)
+        same = conn.execute("SELECT name, id_masked FROM residents WHERE id_hmac = ? AND id IS NOT ? "
+                            "AND status NOT IN ('merged', 'deleted')", (sealed[1], resident_id)).fetchone()
+        same_name = f"{same[0]}（{same[1]}）" if same is not None else batch.hmacs.get(sealed[1] or "")
+        if same_name is not None:
+            c.errors.append(UserError("id_number", "id_duplicate", f"此身份证号已登记：{same_name}，请勿重复登记"))
+    c.raise_if_any()
+    if sealed[1] is not None:
+        batch.hmacs[sealed[1]] = f"{name}（{sealed[2]}）"
+    if household_id and relation == HEAD_RELATION:
+        batch.heads[household_id] = name
+    if household_id and not grid_id:
+        grid_id = conn.execute("SELECT grid_id FROM households WHERE id = ?", (household_id,)).fetchone()[0]
+    values: dict[str, Any] = {
+        "name": name, "sex": sex or "0", "birth_date": birth, "ethnicity": ethnicity, "id_type": id_type,
+        "phone": phone, "household_id": household_id, "relation": relation, "grid_id": grid_id,
+        "residence_type": residence_type, "address": address, "occupation": occupation, "notes": notes,
+    }
+    values.update(id_cipher=sealed[0], id_hmac=sealed[1], id_masked=sealed[2])
+    return _Valid(values, categories, tuple(warnings))
+
+
+def check(ledger: Ledger, data: ResidentInput, *, resident_id: str | None = None) -> tuple[str, ...]:
+    """Validate without saving (live validation in forms): the warnings, or ``InvalidInput``."""
+    return _validate(ledger, data, resident_id=resident_id).warnings
+
+
+def register(ledger: Ledger, data: ResidentInput) -> Changes:
+    """Register one resident; raises ``InvalidInput`` naming every bad field, and saves nothing then."""
+    return register_many(ledger, [data])[0]
+
+
+def register_many(ledger: Ledger, items: Sequence[ResidentInput]) -> list[Changes]:
+    """Register several residents in one transaction: all of them, or (on the first invalid one) none."""
+    created: list[Changes] = []
+    residents: list[dict[str, Any]] = []
+    categories: list[dict[str, Any]] = []
+    batch = _Batch()
+    now = rows.now_utc()
+    with ledger.store.write() as conn:
+        for data in items:
+            valid = _validate(ledger, data, resident_id=None, batch=batch)
+            resident_id = rows.new_id()
+            residents.append({"id": resident_id, "created_at": now, **valid.values})
+            categories.extend({"id": rows.new_id(), "resident_id": resident_id, "category": cat}
+                              for cat in valid.categories)
+            created.append(Changes(residents=True, households=bool(valid.values["household_id"]),
+                                   row_id=resident_id))
+        rows.insert(conn, "residents", residents)
+        rows.insert(conn, "resident_categories", categories)
+    return created
+
+
+def update(ledger: Ledger, resident_id: str, data: ResidentInput) -> Changes:
+    """Edit a resident; only the fields that really changed are written (and sent to the county)."""
+    with ledger.store.write() as conn:
+        current = rows.get(conn, "residents", resident_id)
+        if current is None:
+            raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+        valid = _validate(ledger, data, resident_id=resident_id)
+        values, categories = dict(valid.values), set(valid.categories)
+        if values["id_hmac"] == current["id_hmac"]:  # same number: keep the stored ciphertext (fresh nonce = noise)
+            values["id_cipher"] = current["id_cipher"]
+        changed = rows.update_changed(conn, "residents", resident_id, values)
+        have = {r[0] for r in conn.execute("SELECT category FROM resident_categories WHERE resident_id = ?",
+                                           (resident_id,))}
+        for cat in have - categories:
+            conn.execute("DELETE FROM resident_categories WHERE resident_id = ? AND category = ?", (resident_id, cat))
+        rows.insert(conn, "resident_categories", [{"id": rows.new_id(), "resident_id": resident_id, "category": cat}
+                                                  for cat in sorted(categories - have)])
+    return Changes(residents=bool(changed) or have != categories, households="household_id" in changed,
+                   row_id=resident_id)
+
+
+def set_status(ledger: Ledger, resident_id: str, status: str) -> Changes:
+    """Mark a resident moved out, deceased or deleted (residents are never erased: SYNC.md §7.2)."""
+    if status not in STATUSES or status == "merged":
+        raise UserError("status", "status_invalid", "居民状态不正确")
+    with ledger.store.write() as conn:
+        if rows.get(conn, "residents", resident_id) is None:
+            raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+        changed = rows.update_changed(conn, "residents", resident_id, {"status": status})
+    return Changes(residents=bool(changed), row_id=resident_id)
+
+
+def reveal_id(ledger: Ledger, resident_id: str) -> str:
+    """The full ID number, decrypted (the GUI asks for a reason and audits this — security issue)."""
+    row = ledger.store.conn.execute("SELECT id_cipher FROM residents WHERE id = ?", (resident_id,)).fetchone()
+    if row is None or row[0] is None:
+        return ""
+    return ledger.cipher.decrypt(row[0], context=_ID_CONTEXT)
+
+
+def count(ledger: Ledger) -> int:
+    return int(ledger.store.conn.execute(
+        "SELECT count(*) FROM residents WHERE status NOT IN ('merged', 'deleted')").fetchone()[0])
+
+
+_ROW_SQL = """SELECT r.rid, r.id, r.name, r.sex, r.birth_date, r.id_masked, r.phone, r.household_id,
+                     h.household_no, r.grid_id, g.name, r.status
+              FROM residents r LEFT JOIN households h ON h.id = r.household_id LEFT JOIN grids g ON g.id = r.grid_id"""
+
+
+def _to_row(rec: Sequence[Any]) -> ResidentRow:
+    sex_label = code_table("sex").label_or(rec[3], "")
+    return ResidentRow(id=rec[1], name=rec[2], sex=sex_label, birth_date=rec[4], id_masked=rec[5] or "",
+                       phone_masked=mask_phone(rec[6]), household_id=rec[7], household_no=rec[8] or "",
+                       grid_id=rec[9], grid=rec[10] or "", status=rec[11])
+
+
+def _full_id_query(ledger: Ledger, query: str) -> str | None:
+    """The normalised ID number when the query is a whole, valid one."""
+    candidate = normalize_id(query)
+    if len(candidate) not in (15, 18) or not re.fullmatch(r"[0-9]+X?", candidate):
+        return None
+    try:
+        return parse_citizen_id(candidate, today=ledger.today()).number
+    except UserError:
+        return None
+
+
+def search(ledger: Ledger, query: str, limit: int = 50) -> list[ResidentRow]:
+    """Residents matching what the clerk typed — name, pinyin, initials, ID (whole or last digits), phone —
+    best matches first."""
+    conn = ledger.store.conn
+    number = _full_id_query(ledger, query)
+    if number is not None:
+        recs = conn.execute(_ROW_SQL + " WHERE r.id_hmac = ? AND r.status NOT IN ('merged', 'deleted')",
+                            (ledger.cipher.lookup_hash(number),)).fetchall()
+        return [_to_row(r) for r in recs]
+    rids = search_index.lookup(conn, search_index.plan(query), limit)
+    return rows_by_rid(ledger, rids)
+
+
+def rows_by_rid(ledger: Ledger, rids: Iterable[int]) -> list[ResidentRow]:
+    order = list(rids)
+    if not order:
+        return []
+    marks = ",".join("?" * len(order))
+    by_rid = {r[0]: r for r in ledger.store.conn.execute(_ROW_SQL + f" WHERE r.rid IN ({marks})", order)}
+    return [_to_row(by_rid[rid]) for rid in order if rid in by_rid]
+
+
+def get(ledger: Ledger, resident_id: str) -> ResidentRow | None:
+    rec = ledger.store.conn.execute(_ROW_SQL + " WHERE r.id = ?", (resident_id,)).fetchone()
+    return None if rec is None else _to_row(rec)
+
+
+def listing(ledger: Ledger, limit: int = 200) -> list[ResidentRow]:
+    """The first ``limit`` residents in name order (no search)."""
+    recs = ledger.store.conn.execute(_ROW_SQL + " WHERE r.status NOT IN ('merged', 'deleted') ORDER BY r.name, r.rid "
+                                     "LIMIT ?", (limit,)).fetchall()
+    return [_to_row(r) for r in recs]

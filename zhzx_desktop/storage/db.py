@@ -1,0 +1,101 @@
+"""Opening the local SQLite store: pragmas, migrations and the single write helper.
+
+Connections are thread-bound (sqlite3's default); each thread opens its own ``Store`` on the same file.
+Writes go through ``Store.write()``: ``BEGIN IMMEDIATE``, a fresh ``tx_id`` for the change-capture triggers,
+the search index brought up to date, ``COMMIT`` — all or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from zhzx_desktop.errors import KnownError
+from zhzx_desktop.storage import migrations, search_index
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class Store:
+    """One connection to the app's database file, migrated to the current schema on open."""
+
+    def __init__(self, path: Path | str, *, migrate: bool = True) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            self.db = sqlite_utils.Database(conn, execute_plugins=False)
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except sqlite3.DatabaseError as exc:
+            raise KnownError(f"无法打开数据库文件 {path}：{exc}。文件可能已损坏或不是本程序的数据库。") from exc
+        if mode.lower() != "wal" and str(path) != ":memory:":
+            log.warning("journal_mode is %s, not WAL", mode)
+        self.conn = conn
+        self._depth = 0
+        if migrate:
+            migrations.migrate(conn)
+            if search_index.needs_rebuild(conn):
+                with self.write():
+                    search_index.rebuild(conn)
+            elif search_index.has_pending(conn):  # written outside the app since we last looked
+                with self.write():
+                    pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: the data, its sync outbox rows (triggers) and the search index commit together.
+
+        Nested calls join the outer transaction.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            conn.execute("UPDATE sync_state SET v=? WHERE k='current_tx'", (uuid.uuid4().hex,))
+            yield conn
+            search_index.refresh(conn)
+            conn.execute("UPDATE sync_state SET v='' WHERE k='current_tx'")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT v FROM app_meta WHERE k=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute("INSERT INTO app_meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v=excluded.v",
+                         (key, value))
