@@ -7,7 +7,8 @@ kind  text                                       a query that finds it
 ====  =========================================  ============================
 n     the whole name                             张三 (exact, then prefix 张)
 m     each later suffix of the name              三, 三丰 (a given name)
-p     full pinyin of each reading                zhangsan, zhangs
+p     full pinyin of each reading; and full      zhangsan, zhangs; zhangsf
+      syllables then initials (preferred reading)
 q     pinyin from each later syllable            san, sanfeng
 i     initials of each reading                   zs, zsf
 j     initials from each later syllable (≥ 2)    sf
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from zhzx_desktop.domain.pinyin import initials, name_readings
 
 # Bump when the key recipe changes: the index is rebuilt on open.
-KEY_VERSION = "1"
+KEY_VERSION = "2"
 INDEXED_STATUSES = frozenset({"active", "moved_out", "deceased"})
 _TOP = "\U0010ffff"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
@@ -52,6 +53,7 @@ def resident_keys(name: str | None, phone: str | None, id_masked: str | None, st
         if n == 0:
             keys.update("q" + "".join(reading[i:]) for i in range(1, len(reading)))
             inits = initials(reading)
+            keys.update("p" + "".join(reading[:i]) + inits[i:] for i in range(1, len(reading) - 1 or 1))
             keys.update("j" + inits[i:] for i in range(1, len(inits) - 1))
     if id_masked and len(id_masked) >= 4:
         keys.add("d" + id_masked[-4:][::-1])

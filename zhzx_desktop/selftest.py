@@ -1,0 +1,101 @@
+"""``zhzx-desktop --self-test``: prove an installed (frozen) app works end to end, then exit 0.
+
+Opens a temporary database, registers a synthetic resident and finds it by pinyin, checks that no ID number is
+stored in clear, round-trips a secret through keyring, renders a Chinese PDF with an embedded font, and opens the
+main window offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+
+from zhzx_desktop import APP_NAME, __version__
+
+SAMPLE_ID_BODY = "43022319900101123"  # synthetic: 攸县, 1990-01-01
+
+
+def _check_store(work: Path) -> None:
+    from zhzx_desktop.domain.citizen_id import check_digit
+    from zhzx_desktop.services import residents
+    from zhzx_desktop.services.ledger import open_ledger
+
+    number = SAMPLE_ID_BODY + check_digit(SAMPLE_ID_BODY)
+    with open_ledger(work / "selftest.db", key_fallback_dir=work) as ledger:
+        residents.register(ledger, residents.ResidentInput(name="单自检", id_number=number))
+        found = residents.search(ledger, "shanzj")
+        assert [r.name for r in found] == ["单自检"], f"pinyin search found {found}"
+    raw = b"".join(p.read_bytes() for p in work.glob("selftest.db*"))
+    assert number.encode() not in raw, "ID number stored in clear"
+
+
+def _check_keyring(work: Path) -> None:
+    from zhzx_desktop.security.keys import ensure_backend
+
+    ensure_backend(work)
+    secret = os.urandom(8).hex()
+    keyring.set_password(f"{APP_NAME}-selftest", "probe", secret)
+    try:
+        assert keyring.get_password(f"{APP_NAME}-selftest", "probe") == secret, "keyring round trip failed"
+    finally:
+        keyring.delete_password(f"{APP_NAME}-selftest", "probe")
+
+
+def _check_pdf(work: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from zhzx_desktop.documents.fonts import find_cjk_font, missing_glyphs
+
+    font = find_cjk_font()
+    text = "人民调解协议书 自检"
+    assert not missing_glyphs(font, text), "font lacks glyphs"
+    pdf = work / "selftest.pdf"
+    canvas = Canvas(str(pdf))
+    canvas.setFont(font.name, 18)
+    canvas.drawString(72, 760, text)
+    canvas.save()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and b"FontFile2" in data, "PDF without an embedded TrueType font"
+
+
+def _check_window(work: Path) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from zhzx_desktop.gui.main_window import MainWindow
+    from zhzx_desktop.services.ledger import open_ledger
+
+    app = QApplication.instance() or QApplication([APP_NAME])
+    with open_ledger(work / "selftest.db", key_fallback_dir=work) as ledger:
+        window = MainWindow(ledger)
+        window.show()
+        app.processEvents()
+        assert "1" in window.count_label.text(), window.count_label.text()
+        window.close()
+
+
+CHECKS: tuple[tuple[str, Callable[[Path], None]], ...] = (
+    ("数据库与加密", _check_store), ("密钥存储 keyring", _check_keyring), ("中文PDF", _check_pdf),
+    ("界面", _check_window),
+)
+
+
+def run_self_test() -> int:
+    print(f"{APP_NAME} {__version__} 自检")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="zhzx-selftest-") as tmp:
+        for label, check in CHECKS:
+            try:
+                check(Path(tmp))
+            except Exception as exc:  # report every failing part, then fail
+                failed += 1
+                print(f"  ✗ {label}：{type(exc).__name__}: {exc}", file=sys.stderr)
+            else:
+                print(f"  ✓ {label}")
+    print("自检通过" if not failed else f"自检失败：{failed} 项")
+    return 0 if not failed else 1
