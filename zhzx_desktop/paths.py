@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Final
 
 import platformdirs
 
 from zhzx_desktop import APP_NAME
 
-_APP_AUTHOR = False  # no vendor folder level on Windows: %LOCALAPPDATA%\zhzx-desktop
+_APP_AUTHOR: Final = False  # no vendor folder level on Windows: %LOCALAPPDATA%\zhzx-desktop
 
 
 def resource_dir() -> Path:

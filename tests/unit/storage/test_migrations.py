@@ -1,0 +1,67 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from zhzx_desktop.errors import KnownError
+from zhzx_desktop.storage import migrations
+from zhzx_desktop.storage.db import Store
+
+
+def test_empty_file_migrates_to_latest_with_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    with Store(path) as store:
+        conn = store.conn
+        assert migrations.schema_version(conn) == migrations.LATEST
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert set(migrations.CAPTURED_TABLES) <= tables
+        assert {"sync_state", "sync_outbox", "sync_conflicts", "sync_deferred", "search_keys"} <= tables
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        for table in migrations.CAPTURED_TABLES:
+            assert {f"{table}_capture_insert", f"{table}_capture_update", f"{table}_capture_delete"} <= triggers
+        assert len(store.meta("db_id") or "") == 32
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    Store(path).close()
+    with Store(path) as store:
+        first_id = store.meta("db_id")
+    with Store(path) as store:
+        assert store.meta("db_id") == first_id
+        assert migrations.migrate(store.conn) == migrations.LATEST
+
+
+def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    conn.close()
+    with pytest.raises(KnownError, match="升级"):
+        Store(path)
+
+
+def test_a_failing_migration_leaves_the_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (broken,))
+    monkeypatch.setattr(migrations, "LATEST", 1)
+    path = tmp_path / "broken.db"
+    with pytest.raises(RuntimeError):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+
+
+def test_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(KnownError, match="无法打开数据库"):
+        Store(path)
