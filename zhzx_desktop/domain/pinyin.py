@@ -22,7 +22,7 @@ from zhzx_desktop import paths
 from zhzx_desktop.domain.validation import is_cjk_char
 from zhzx_desktop.errors import KnownError
 
-__all__ = ["initials", "name_readings", "search_keys", "split_surname", "surname_table"]
+__all__ = ["initials", "name_readings", "split_surname", "surname_table"]
 
 _DATA_FILE: Final = "pinyin_surnames.json"
 _CACHE_SIZE: Final = 1 << 16
@@ -163,13 +163,3 @@ def name_readings(name: str, limit: int = 4) -> tuple[Reading, ...]:
 def initials(reading: Reading) -> str:
     """The first letter of each syllable: ("zhang", "san") → "zs" (zh/ch/sh count as z/c/s)."""
     return "".join(syllable[0] for syllable in reading if syllable)
-
-
-def search_keys(name: str, limit: int = 4) -> tuple[str, ...]:
-    """Distinct search strings of ``name``: each reading joined ("zhangsan") then its initials ("zs")."""
-    keys: list[str] = []
-    for reading in name_readings(name, limit):
-        for key in ("".join(reading), initials(reading)):
-            if key and key not in keys:
-                keys.append(key)
-    return tuple(keys)

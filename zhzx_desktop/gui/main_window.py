@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._run_search)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self._focus_search)
         self.refresh()
 
     def refresh(self) -> None:

@@ -245,7 +245,8 @@ _ROW_SQL = """SELECT r.rid, r.id, r.name, r.sex, r.birth_date, r.id_masked, r.ph
 
 
 def _to_row(rec: Sequence[Any]) -> ResidentRow:
-    sex_label = code_table("sex").label_or(rec[3], "")
+    sex = code_table("sex").get(rec[3])
+    sex_label = sex.display if sex is not None else ""
     return ResidentRow(id=rec[1], name=rec[2], sex=sex_label, birth_date=rec[4], id_masked=rec[5] or "",
                        phone_masked=mask_phone(rec[6]), household_id=rec[7], household_no=rec[8] or "",
                        grid_id=rec[9], grid=rec[10] or "", status=rec[11])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhzx_desktop.domain.pinyin import initials, name_readings, search_keys, split_surname, surname_table
+from zhzx_desktop.domain.pinyin import initials, name_readings, split_surname, surname_table
 
 
 @pytest.mark.parametrize(
@@ -97,13 +97,6 @@ def test_initials(reading: tuple[str, ...], expected: str) -> None:
 
 def test_initials_of_a_name() -> None:
     assert initials(name_readings("张三")[0]) == "zs"
-
-
-def test_search_keys() -> None:
-    assert search_keys("张三") == ("zhangsan", "zs")
-    keys = search_keys("张乐")
-    assert keys[:2] == ("zhangle", "zl")
-    assert "zhangyue" in keys
 
 
 def test_surname_table_holds_the_compound_surnames() -> None:

@@ -1,0 +1,101 @@
+"""The command line, run as a real subprocess on real database files (keyring forced to the file fallback)."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zhzx_desktop.domain.citizen_id import check_digit
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"),
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "zhzx_desktop", *args], capture_output=True, text=True, env=env,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("cli")
+    db = tmp / "demo.db"
+    done = run_cli(tmp, "demo", "--db", str(db), "--residents", "600", "--seed", "7")
+    assert done.returncode == 0, done.stderr
+    assert "演示数据已生成" in done.stdout
+    return tmp, db
+
+
+def test_demo_builds_a_plausible_village(demo_db: tuple[Path, Path]) -> None:
+    import sqlite3
+
+    _, db = demo_db
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM residents").fetchone()[0] == 600
+    sizes = [n for (n,) in conn.execute("SELECT count(*) FROM residents GROUP BY household_id")]
+    assert 2.0 <= sum(sizes) / len(sizes) <= 4.5 and max(sizes) <= 7
+    heads = conn.execute("SELECT count(*) FROM residents WHERE relation = '02'").fetchone()[0]
+    assert heads == len(sizes)  # one head per household
+    assert conn.execute("SELECT count(*) FROM grid_workers").fetchone()[0] >= 3
+    assert conn.execute("SELECT count(*) FROM teams").fetchone()[0] >= 3
+    assert conn.execute("SELECT count(*) FROM team_activities").fetchone()[0] > 20
+    assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] >= 2
+    outbox_tables = {t for (t,) in conn.execute("SELECT DISTINCT table_name FROM sync_outbox")}
+    assert {"residents", "households", "grids", "teams", "team_members", "cases", "case_parties"} <= outbox_tables
+
+
+def test_demo_file_holds_no_id_number_in_clear(demo_db: tuple[Path, Path]) -> None:
+    _, db = demo_db
+    raw = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    body = rb"[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X]"
+    found = [m.decode() for m in re.findall(body, raw) if check_digit(m.decode()[:17]) == m.decode()[17]]
+    assert found == []
+
+
+def test_demo_is_reproducible(tmp_path: Path) -> None:
+    names = []
+    for n in range(2):
+        db = tmp_path / f"r{n}.db"
+        assert run_cli(tmp_path, "demo", "--db", str(db), "--residents", "50", "--seed", "3").returncode == 0
+        listed = run_cli(tmp_path, "list", "residents", "--db", str(db), "--json", "--limit", "50")
+        names.append(sorted(r["name"] for r in json.loads(listed.stdout)))
+    assert names[0] == names[1] and len(names[0]) == 50
+
+
+def test_list_residents_json_searches_like_the_app(demo_db: tuple[Path, Path]) -> None:
+    tmp, db = demo_db
+    everyone = json.loads(run_cli(tmp, "list", "residents", "--db", str(db), "--json", "--limit", "1000").stdout)
+    assert len(everyone) == 600
+    person = everyone[123]
+    for key in ("id", "name", "id_number", "household_id", "grid"):
+        assert key in person
+    assert re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", person["id_number"])
+    by_name = json.loads(run_cli(tmp, "list", "residents", "--db", str(db), "--query", person["name"], "--json").stdout)
+    assert by_name[0]["name"] == person["name"]
+    by_tail = json.loads(run_cli(tmp, "list", "residents", "--db", str(db), "--query", person["id_number"][-4:],
+                                 "--json").stdout)
+    assert person["id"] in [r["id"] for r in by_tail]
+
+
+def test_list_households_and_teams(demo_db: tuple[Path, Path]) -> None:
+    tmp, db = demo_db
+    houses = json.loads(run_cli(tmp, "list", "households", "--db", str(db), "--json").stdout)
+    assert houses and all(h["head"] and h["members"] >= 1 for h in houses)
+    teams = json.loads(run_cli(tmp, "list", "teams", "--db", str(db), "--json").stdout)
+    assert any("巡防" in t["name"] for t in teams) and all(t["members"] >= 1 for t in teams)
+
+
+def test_bad_arguments_give_chinese_errors(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "demo", "--db", str(tmp_path / "x.db"), "--residents", "0")
+    assert done.returncode == 2 and "至少为 1" in done.stderr
+    missing = run_cli(tmp_path, "list", "residents", "--json")
+    assert missing.returncode == 2 and "--db" in missing.stderr
+
+
+def test_self_test_passes(tmp_path: Path) -> None:
+    done = run_cli(tmp_path, "--self-test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "自检通过" in done.stdout
