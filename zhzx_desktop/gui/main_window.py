@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHeaderView, QLabel, QMainWindow
 
 from sync import outbox
 from zhzx_desktop import APP_DISPLAY_NAME
+from zhzx_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhzx_desktop.gui.models.resident_search_model import ResidentSearchModel
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.ledger import Ledger
@@ -21,38 +21,17 @@ class MainWindow(QMainWindow):
     def __init__(self, ledger: Ledger) -> None:
         super().__init__()
         self.ledger = ledger
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.resize(1100, 700)
-
-        self.count_label = QLabel()
-        self.count_label.setObjectName("count_label")
-        font = self.count_label.font()
-        font.setPointSize(font.pointSize() + 4)
-        self.count_label.setFont(font)
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("search_edit")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setPlaceholderText(self.tr("搜索居民：姓名、拼音、首字母（如 zs）、身份证号后4位、电话"))
-        self.result_label = QLabel()
-        self.result_label.setObjectName("result_label")
+        self.count_label = self.ui.count_label
+        self.search_edit = self.ui.search_edit
+        self.result_label = self.ui.result_label
+        self.table = self.ui.resident_table
         self.model = ResidentSearchModel()
-        self.table = QTableView()
-        self.table.setObjectName("resident_table")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.search_edit)
-        layout.addWidget(self.result_label)
-        layout.addWidget(self.table)
-        self.setCentralWidget(page)
         self.sync_label = QLabel()
         self.sync_label.setObjectName("sync_label")
         self.statusBar().addPermanentWidget(self.sync_label)

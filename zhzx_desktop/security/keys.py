@@ -33,10 +33,10 @@ FALLBACK_WARNING = ("没有找到系统的安全凭据存储（keyring），数�
 class OwnerOnlyFileKeyring(keyring.backend.KeyringBackend):
     """A keyring in one JSON file with owner-only permissions: the fallback where no secure backend exists."""
 
-    priority = 0.1  # type: ignore[assignment]  # never chosen automatically
+    priority = 0.1  # never chosen automatically
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.path = path
 
     def _load(self) -> dict[str, str]:
@@ -83,7 +83,7 @@ def ensure_backend(fallback_dir: Path) -> str | None:
     backend = keyring.get_keyring()
     if isinstance(backend, OwnerOnlyFileKeyring):
         return FALLBACK_WARNING.format(path=backend.path)
-    if not isinstance(backend, fail.Keyring) and backend.priority >= 1:  # type: ignore[operator]
+    if not isinstance(backend, fail.Keyring) and backend.priority >= 1:
         return None
     fallback = OwnerOnlyFileKeyring(fallback_dir / "keyring.json")
     keyring.set_keyring(fallback)

@@ -127,7 +127,7 @@ def populate(ledger: Ledger, *, residents: int, seed: int = 1,
         village_no = 201 + v % 150
         village = _VILLAGE_NAMES[v % len(_VILLAGE_NAMES)] + ("村" if v < len(_VILLAGE_NAMES) else f"{v}村")
         grid_ids = [grids.create(ledger, grids.GridInput(
-            name=f"{village}第{g + 1}网格", code=f"{COUNTY_CODE}{town_code}{village_no:03d}{g + 1:03d}")).row_id
+            name=f"{village}第{g + 1}网格", code=f"{COUNTY_CODE}{town_code}{village_no:03d}{g + 1:03d}")).row_id or ""
             for g in range(max(1, target // 1200))]
         report.villages += 1
         report.grids += len(grid_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
@@ -94,9 +95,9 @@ _ROW_SQL = """
     FROM households h LEFT JOIN grids g ON g.id = h.grid_id"""
 
 
-def _to_row(r: tuple[object, ...]) -> HouseholdRow:
-    return HouseholdRow(str(r[0]), str(r[1]), str(r[2]), r[3] and str(r[3]), str(r[4] or ""), str(r[5] or ""),
-                        int(r[6]))  # type: ignore[call-overload]
+def _to_row(r: tuple[Any, ...]) -> HouseholdRow:
+    return HouseholdRow(id=r[0], household_no=r[1], address=r[2], grid_id=r[3], grid=r[4] or "", head=r[5] or "",
+                        members=int(r[6]))
 
 
 def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[HouseholdRow]:

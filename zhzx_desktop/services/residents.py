@@ -95,7 +95,7 @@ def _validate(ledger: Ledger, data: ResidentInput, *, resident_id: str | None, b
     warnings: list[str] = []
     name = c.check(lambda: normalize_name(data.name), "")
     id_type = c.check(lambda: fields.code("id_type", data.id_type or CITIZEN_ID_TYPE, "id_type", required=True),
-                      CITIZEN_ID_TYPE) or CITIZEN_ID_TYPE
+                      None) or CITIZEN_ID_TYPE
     number = ""
     derived_sex = derived_birth = None
     raw_id = (data.id_number or "").strip()
@@ -124,12 +124,12 @@ def _validate(ledger: Ledger, data: ResidentInput, *, resident_id: str | None, b
     relation = c.check(lambda: fields.code("relation", data.relation, "relation"), None)
     grid_id = c.check(lambda: fields.reference(conn, "grids", data.grid_id, "grid_id"), None)
     residence_type = c.check(lambda: fields.code("residence_type", data.residence_type or "01", "residence_type",
-                                                 required=True), "01")
+                                                 required=True), None) or "01"
     address = c.check(lambda: fields.text(data.address, "address", fields.LINE_TEXT), "")
     occupation = c.check(lambda: fields.text(data.occupation, "occupation", fields.SHORT_TEXT), "")
     notes = c.check(lambda: fields.text(data.notes, "notes", fields.LONG_TEXT), "")
     categories = tuple(dict.fromkeys(c.check(lambda: fields.code("resident_category", cat, "category",
-                                                                  required=True), "") or "" for cat in data.categories))
+                                                                  required=True), None) or "" for cat in data.categories))
     if relation and not household_id:
         c.errors.append(UserError("relation", "relation_without_household", "填写与户主关系前请先选择所在的户"))
     if household_id and relation == HEAD_RELATION:

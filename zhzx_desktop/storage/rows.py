@@ -22,8 +22,8 @@ def now_utc() -> str:
 
 def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert rows (inside the caller's ``Store.write()``); columns must exist already."""
-    sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False)[table].insert_all(
-        (dict(r) for r in rows), batch_size=500, alter=False)  # type: ignore[union-attr]
+    sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False).table(table).insert_all(
+        (dict(r) for r in rows), batch_size=500, alter=False)
 
 
 def get(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
