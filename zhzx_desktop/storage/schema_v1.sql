@@ -73,6 +73,7 @@ CREATE TABLE households (
   created_at   TEXT NOT NULL
 ) STRICT;
 CREATE INDEX households_grid ON households(grid_id);
+CREATE INDEX households_no ON households(household_no);
 
 CREATE TABLE residents (
   rid            INTEGER PRIMARY KEY,           -- local only: stable small key for the search index

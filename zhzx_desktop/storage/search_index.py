@@ -124,7 +124,7 @@ def normalize_query(query: str) -> str:
             continue
         out.append(ch)
     text = "".join(out)
-    return text.upper() if re.fullmatch(r"[0-9xX]+", text) else text.lower().replace("ü", "v")
+    return text.upper() if re.fullmatch(r"[0-9]+[xX]?", text) else text.lower().replace("ü", "v")
 
 
 def plan(query: str) -> list[Probe]:

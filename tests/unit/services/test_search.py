@@ -98,3 +98,10 @@ def test_limit_is_respected(ledger: Ledger) -> None:
     residents.register_many(ledger, [ResidentInput(name=f"张{c}") for c in "一二三四五六七八九十"])
     assert len(residents.search(ledger, "张", limit=4)) == 4
     assert len(residents.search(ledger, "z", limit=7)) == 7
+
+
+def test_letters_x_are_pinyin_but_digits_with_x_are_an_id_tail() -> None:
+    from zhzx_desktop.storage.search_index import Probe, plan
+
+    assert Probe("ixx", False) in plan("xx")
+    assert plan("12x")[0] == Probe("dX21", True)
