@@ -113,6 +113,20 @@ def _tokens(text: str) -> list[tuple[bool, str]]:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
+def _run_readings(run: str) -> tuple[tuple[str, Reading], ...]:
+    """Per character of a CJK run (a given name): the preferred syllable in context, and its other readings.
+    Cached apart from whole names: given names repeat far more often than full names do."""
+    default = lazy_pinyin(run, style=Style.NORMAL, errors="default", v_to_u=False)
+    if len(default) != len(run):  # defensive: pypinyin returns one item per character for CJK runs
+        default = [_char_readings(c)[0] for c in run]
+    out = []
+    for char, reading in zip(run, default):
+        syllable = _syllable(reading)
+        out.append((syllable, tuple(r for r in _char_readings(char) if r != syllable)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def name_readings(name: str, limit: int = 4) -> tuple[Reading, ...]:
     """Up to ``limit`` readings of ``name``, the preferred one first; each a tuple of toneless syllables.
 
@@ -139,13 +153,9 @@ def name_readings(name: str, limit: int = 4) -> tuple[Reading, ...]:
             preferred.append(_syllable(run))
             options.append(())
             continue
-        default = lazy_pinyin(run, style=Style.NORMAL, errors="default", v_to_u=False)
-        if len(default) != len(run):  # defensive: pypinyin returns one item per character for CJK runs
-            default = [_char_readings(c)[0] for c in run]
-        for char, reading in zip(run, default):
-            syllable = _syllable(reading)
+        for syllable, alternatives in _run_readings(run):
             preferred.append(syllable)
-            options.append(tuple(r for r in _char_readings(char) if r != syllable))
+            options.append(alternatives)
     if not preferred:
         return ()
     first = tuple(preferred)

@@ -177,9 +177,10 @@ def populate(ledger: Ledger, *, residents: int, seed: int = 1,
             done += len(inputs)
             if progress is not None:
                 progress(done, residents)
-        _grid_workers(ledger, rng, grid_ids, adults)
-        _teams(ledger, rng, village, grid_ids[0], adults, report)
-        _cases(ledger, rng, village, village_residents, report)
+        with ledger.store.write():  # one commit (one fsync) for the village's many small service calls
+            _grid_workers(ledger, rng, grid_ids, adults)
+            _teams(ledger, rng, village, grid_ids[0], adults, report)
+            _cases(ledger, rng, village, village_residents, report)
     return report
 
 

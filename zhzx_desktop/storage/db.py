@@ -22,6 +22,7 @@ from zhzx_desktop.storage import migrations, search_index
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 65536  # page cache per connection: the search index and bulk writes stay in memory at county scale
 
 
 class Store:
@@ -38,6 +39,7 @@ class Store:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         except sqlite3.DatabaseError as exc:
             raise KnownError(f"无法打开数据库文件 {path}：{exc}。文件可能已损坏或不是本程序的数据库。") from exc
         if mode.lower() != "wal" and str(path) != ":memory:":
