@@ -8,7 +8,6 @@ from pathlib import Path
 
 from zhzx_desktop import APP_DISPLAY_NAME, APP_NAME, __version__, paths
 from zhzx_desktop.errors import KnownError
-from zhzx_desktop.log import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +19,6 @@ def run_gui(db_path: Path) -> int:
     from zhzx_desktop.gui.qt_log import route_qt_messages
     from zhzx_desktop.services.ledger import open_ledger
 
-    setup_logging(paths.log_dir())
     route_qt_messages()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from zhzx_desktop import APP_NAME, __version__, paths
 from zhzx_desktop.errors import KnownError, UserError
+from zhzx_desktop.log import setup_logging
 
 
 def _db_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    setup_logging(paths.log_dir())
     try:
         if args.self_test:
             from zhzx_desktop.selftest import run_self_test

@@ -30,8 +30,10 @@ class MainWindow(QMainWindow):
         self.table = self.ui.resident_table
         self.model = ResidentSearchModel()
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(ResidentSearchModel.COLUMNS.index("grid"), QHeaderView.ResizeMode.Stretch)
         self.sync_label = QLabel()
         self.sync_label.setObjectName("sync_label")
         self.statusBar().addPermanentWidget(self.sync_label)
