@@ -18,6 +18,7 @@ from zhzx_desktop.services.ledger import open_ledger
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_STATE_HOME=str(tmp_path / "state"),
                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", QT_QPA_PLATFORM="offscreen")
     return subprocess.run([sys.executable, "-m", "zhzx_desktop", *args], capture_output=True, text=True, env=env,
                           timeout=300)
@@ -106,3 +107,11 @@ def test_self_test_passes(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "--self-test")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "自检通过" in done.stdout
+
+
+def test_cli_logs_to_the_log_dir_without_ids(demo_db: tuple[Path, Path]) -> None:
+    tmp, _ = demo_db
+    log = tmp / "state" / "zhzx-desktop" / "log" / "zhzx-desktop.log"
+    text = log.read_text(encoding="utf-8")
+    assert "owner-only key file" in text  # the keyring fallback warning went to the log file
+    assert not re.search(r"\d{17}[\dX]", text)
