@@ -10,31 +10,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
-import keyring.backend
 import pytest
 
+from tests.memory_keyring import MemoryKeyring
 from zhzx_desktop.services.ledger import Ledger, open_ledger
 
 TODAY = date(2026, 11, 23)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """In-memory keyring backend: only inside tests."""
-
-    priority = 10  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.entries[(service, username)]
 
 
 @pytest.fixture(autouse=True)

@@ -32,13 +32,16 @@ class HouseholdRow:
     members: int
 
 
-def _values(ledger: Ledger, data: HouseholdInput, household_id: str | None) -> dict[str, str | None]:
+def _values(ledger: Ledger, data: HouseholdInput, household_id: str | None,
+            batch_numbers: set[str] | None = None) -> dict[str, str | None]:
+    """Checked column values; ``batch_numbers`` holds the 户号 claimed by earlier rows of the same batch."""
     conn = ledger.store.conn
     c = fields.Collector()
     grid_id = c.check(lambda: fields.reference(conn, "grids", data.grid_id, "grid_id", required=True), None)
     number = c.check(lambda: fields.text(data.household_no, "household_no", 30), "")
-    if number and conn.execute("SELECT 1 FROM households WHERE household_no = ? AND id IS NOT ? "
-                               "AND status = 'active'", (number, household_id)).fetchone():
+    if number and (number in (batch_numbers or ()) or conn.execute(
+            "SELECT 1 FROM households WHERE household_no = ? AND id IS NOT ? AND status = 'active'",
+            (number, household_id)).fetchone()):
         c.errors.append(UserError("household_no", "household_no_taken", f"户号 {number} 已被其他户使用"))
     address = c.check(lambda: fields.text(data.address, "address", fields.LINE_TEXT), "")
     notes = c.check(lambda: fields.text(data.notes, "notes", fields.LONG_TEXT), "")
@@ -53,11 +56,15 @@ def create(ledger: Ledger, data: HouseholdInput) -> Changes:
 def create_many(ledger: Ledger, items: list[HouseholdInput]) -> list[Changes]:
     out: list[Changes] = []
     new_rows = []
+    numbers: set[str] = set()
     now = rows.now_utc()
     with ledger.store.write() as conn:
         for data in items:
             household_id = rows.new_id()
-            new_rows.append({"id": household_id, "created_at": now, **_values(ledger, data, None)})
+            values = _values(ledger, data, None, numbers)
+            if values["household_no"]:
+                numbers.add(str(values["household_no"]))
+            new_rows.append({"id": household_id, "created_at": now, **values})
             out.append(Changes(households=True, row_id=household_id))
         rows.insert(conn, "households", new_rows)
     return out

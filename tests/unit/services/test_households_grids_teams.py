@@ -47,6 +47,10 @@ def test_household_head_is_the_02_member(ledger: Ledger, village: dict[str, str]
 def test_household_number_is_unique(ledger: Ledger, village: dict[str, str]) -> None:
     with pytest.raises(InvalidInput, match="户号 0001"):
         households.create(ledger, households.HouseholdInput(grid_id=village["g1"], household_no="0001"))
+    twice = [households.HouseholdInput(grid_id=village["g1"], household_no="0009")] * 2
+    with pytest.raises(InvalidInput, match="户号 0009"):
+        households.create_many(ledger, twice)
+    assert households.search(ledger, "0009") == []
 
 
 def test_moving_a_person_changes_household_relation_and_grid(ledger: Ledger, village: dict[str, str]) -> None:
