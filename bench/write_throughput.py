@@ -65,7 +65,7 @@ def make_inputs(count: int, seed: int, *, other_county: bool = False) -> list[Re
     rng = random.Random(seed)
     people = (_OtherCounty if other_county else demo._People)(rng, _common.TODAY)  # noqa: SLF001
     out = []
-    for i in range(count):
+    for _ in range(count):
         sex = rng.choice("12")
         born = people.birth(0, 90)
         age = (_common.TODAY - born).days // 365
