@@ -25,6 +25,7 @@ def _db_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
+    """``--db``, else ``zhzx.db`` in ``--data-dir``, else the app's database in the user data dir."""
     if args.db is not None:
         return Path(args.db)
     return paths.default_db_path(args.data_dir)
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verb in (None, "gui"):
             from zhzx_desktop.app import run_gui
 
-            return run_gui(_db_path(args) if args.verb and (args.db or args.data_dir) else paths.default_db_path())
+            return run_gui(_db_path(args) if args.verb == "gui" else paths.default_db_path())
         if args.verb == "demo":
             return _demo(args)
         if args.verb == "list":

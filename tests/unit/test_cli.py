@@ -115,3 +115,11 @@ def test_cli_logs_to_the_log_dir_without_ids(demo_db: tuple[Path, Path]) -> None
     text = log.read_text(encoding="utf-8")
     assert "owner-only key file" in text  # the keyring fallback warning went to the log file
     assert not re.search(r"\d{17}[\dX]", text)
+
+
+def test_gui_verb_opens_the_given_database(tmp_path: Path) -> None:
+    from zhzx_desktop import cli
+
+    args = cli.build_parser().parse_args(["gui", "--data-dir", str(tmp_path)])
+    assert cli._db_path(args) == tmp_path / "zhzx.db"
+    assert cli._db_path(cli.build_parser().parse_args(["gui"])).name == "zhzx.db"
