@@ -85,6 +85,24 @@ CHECKS: tuple[tuple[str, Callable[[Path], None]], ...] = (
 )
 
 
+def _forget_key(work: Path) -> None:
+    """Remove the temporary database's data key from the keyring (the self-test leaves nothing behind)."""
+    import sqlite3
+
+    from zhzx_desktop.security.keys import SERVICE
+
+    db = work / "selftest.db"
+    if not db.exists():
+        return
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT v FROM app_meta WHERE k = 'db_id'").fetchone()
+    finally:
+        conn.close()
+    if row is not None and keyring.get_password(SERVICE, f"data-key/{row[0]}") is not None:
+        keyring.delete_password(SERVICE, f"data-key/{row[0]}")
+
+
 def run_self_test() -> int:
     print(f"{APP_NAME} {__version__} 自检")
     failed = 0
@@ -97,5 +115,6 @@ def run_self_test() -> int:
                 print(f"  ✗ {label}：{type(exc).__name__}: {exc}", file=sys.stderr)
             else:
                 print(f"  ✓ {label}")
+        _forget_key(Path(tmp))
     print("自检通过" if not failed else f"自检失败：{failed} 项")
     return 0 if not failed else 1

@@ -49,7 +49,7 @@ class FieldCipher:
 
     def lookup_hash(self, number: str) -> str:
         """Keyed hash of a normalised ID number: equal numbers give equal hashes, for lookup and duplicates."""
-        return hmac.new(self._mac_key, number.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.new(self._mac_key, number.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def encrypt(self, plain: str, *, context: str) -> str:
         nonce = os.urandom(12)
@@ -59,10 +59,10 @@ class FieldCipher:
     def decrypt(self, token: str, *, context: str) -> str:
         if not token.startswith(_PREFIX):
             raise KnownError("加密字段格式无法识别，数据可能已损坏。")
-        raw = base64.b64decode(token[len(_PREFIX):])
         try:
+            raw = base64.b64decode(token[len(_PREFIX):], validate=True)
             return self._aead.decrypt(raw[:12], raw[12:], context.encode("utf-8")).decode("utf-8")
-        except InvalidTag as exc:
+        except (InvalidTag, ValueError) as exc:
             raise KnownError("无法解密证件号码：数据密钥与本数据库不匹配，或数据已被改动。") from exc
 
     def seal_id(self, number: str, masked: str, *, context: str) -> SealedId:

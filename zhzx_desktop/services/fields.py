@@ -72,6 +72,11 @@ def optional_date(value: str | date | None, field: str, *, required: bool = Fals
     return parse_date(value, field=field).isoformat()
 
 
+def like_escape(text: str) -> str:
+    """``text`` for a ``LIKE … ESCAPE '\\'`` pattern: what the clerk typed matches literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def reference(conn: sqlite3.Connection, table: str, row_id: str | None, field: str, *,
               required: bool = False) -> str | None:
     """``row_id`` must name an existing row of ``table`` (or be empty when not required)."""

@@ -74,7 +74,9 @@ def update(ledger: Ledger, household_id: str, data: HouseholdInput) -> Changes:
     with ledger.store.write() as conn:
         fields.reference(conn, "households", household_id, "household_id", required=True)
         changed = rows.update_changed(conn, "households", household_id, _values(ledger, data, household_id))
-    return Changes(households=bool(changed), row_id=household_id)
+        if "grid_id" in changed:  # the members move with their household (each change captured per resident)
+            conn.execute("UPDATE residents SET grid_id = ? WHERE household_id = ?", (changed["grid_id"], household_id))
+    return Changes(households=bool(changed), residents="grid_id" in changed, row_id=household_id)
 
 
 def move_resident(ledger: Ledger, resident_id: str, household_id: str, relation: str) -> Changes:
@@ -113,9 +115,11 @@ def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[HouseholdR
     sql = _ROW_SQL + " WHERE h.status = 'active'"
     params: list[object] = []
     if q:
-        sql += """ AND (h.household_no LIKE ? OR h.address LIKE ? OR EXISTS (
-                     SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.relation = '02' AND r.name LIKE ?))"""
-        params += [f"{q}%", f"%{q}%", f"{q}%"]
+        sql += """ AND (h.household_no LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\' OR EXISTS (
+                     SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.relation = '02'
+                         AND r.name LIKE ? ESCAPE '\\'))"""
+        like = fields.like_escape(q)
+        params += [f"{like}%", f"%{like}%", f"{like}%"]
     sql += " ORDER BY h.household_no LIMIT ?"
     params.append(limit)
     return [_to_row(r) for r in ledger.store.conn.execute(sql, params)]

@@ -42,9 +42,13 @@ def open_ledger(path: Path | str, *, key_fallback_dir: Path, today: Callable[[],
     try:
         db_id = store.meta("db_id")
         assert db_id is not None, "migration 1 always records db_id"
-        cipher, new_check = keys.open_cipher(db_id, store.meta("key_check"))
-        if new_check is not None:
-            store.set_meta("key_check", new_check)
+        if store.meta("key_check") is not None:
+            cipher, _ = keys.open_cipher(db_id, store.meta("key_check"))
+        else:  # a new database: create its key under the write lock, so two first opens agree on one key
+            with store.write() as conn:
+                cipher, new_check = keys.open_cipher(db_id, store.meta("key_check"))
+                if new_check is not None:
+                    conn.execute("INSERT INTO app_meta(k, v) VALUES ('key_check', ?)", (new_check,))
     except BaseException:
         store.close()
         raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from zhzx_desktop.domain.validation import normalize_name, normalize_phone, vali
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
 from zhzx_desktop.services.changes import Changes
+from zhzx_desktop.services.fields import InvalidInput
 from zhzx_desktop.services.ledger import Ledger
 from zhzx_desktop.storage import rows, search_index
 
@@ -63,12 +64,8 @@ class ResidentRow:
 
 
 def _seal_id(ledger: Ledger, number: str) -> tuple[str, str, str]:
-    sealed = ledger.cipher.seal_id(number, _mask_any(number), context=_ID_CONTEXT)
+    sealed = ledger.cipher.seal_id(number, mask_id(number), context=_ID_CONTEXT)
     return sealed.cipher, sealed.hmac, sealed.masked
-
-
-def _mask_any(number: str) -> str:
-    return mask_id(number) if len(number) in (15, 18) else "*" * max(len(number) - 4, 0) + number[-4:]
 
 
 @dataclass
@@ -152,8 +149,12 @@ def _validate(ledger: Ledger, data: ResidentInput, *, resident_id: str | None, b
         batch.hmacs[sealed[1]] = f"{name}（{sealed[2]}）"
     if household_id and relation == HEAD_RELATION:
         batch.heads[household_id] = name
-    if household_id and not grid_id:
-        grid_id = conn.execute("SELECT grid_id FROM households WHERE id = ?", (household_id,)).fetchone()[0]
+    if household_id:  # a household's members live in its grid
+        house_grid = conn.execute("SELECT grid_id FROM households WHERE id = ?", (household_id,)).fetchone()[0]
+        if grid_id and grid_id != house_grid:
+            raise InvalidInput([UserError("grid_id", "grid_not_households",
+                                          "所选网格与所在户的网格不一致；户的成员随户归属网格")])
+        grid_id = house_grid
     values: dict[str, Any] = {
         "name": name, "sex": sex or "0", "birth_date": birth, "ethnicity": ethnicity, "id_type": id_type,
         "phone": phone, "household_id": household_id, "relation": relation, "grid_id": grid_id,
@@ -195,11 +196,17 @@ def register_many(ledger: Ledger, items: Sequence[ResidentInput]) -> list[Change
 
 
 def update(ledger: Ledger, resident_id: str, data: ResidentInput) -> Changes:
-    """Edit a resident; only the fields that really changed are written (and sent to the county)."""
+    """Edit a resident; only the fields that really changed are written (and sent to the county).
+
+    An empty ``id_number`` keeps the stored one (a form never shows it in clear), with the sex and birth date it
+    determines."""
     with ledger.store.write() as conn:
         current = rows.get(conn, "residents", resident_id)
         if current is None:
             raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+        if not (data.id_number or "").strip() and current["id_cipher"]:
+            data = replace(data, id_number=ledger.cipher.decrypt(current["id_cipher"], context=_ID_CONTEXT),
+                           id_type=current["id_type"])
         valid = _validate(ledger, data, resident_id=resident_id)
         values, categories = dict(valid.values), set(valid.categories)
         if values["id_hmac"] == current["id_hmac"]:  # same number: keep the stored ciphertext (fresh nonce = noise)

@@ -114,6 +114,8 @@ def end_membership(ledger: Ledger, member_id: str, left_on: str | date | None = 
         member = rows.get(conn, "team_members", member_id)
         if member is None:
             raise UserError("member_id", "not_found", "该队员记录不存在")
+        if member["left_on"] is not None:
+            raise UserError("left_on", "already_left", f"该队员已于{member['left_on']}离队")
         left = fields.optional_date(left_on or ledger.today(), "left_on", required=True)
         if left is not None and left < member["joined_on"]:
             raise UserError("left_on", "left_before_joined", "离队日期不能早于加入日期")
@@ -153,8 +155,8 @@ def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[TeamRow]:
              FROM teams t LEFT JOIN residents l ON l.id = t.leader_resident_id WHERE t.status = 'active'"""
     params: list[object] = []
     if q:
-        sql += " AND t.name LIKE ?"
-        params.append(f"%{q}%")
+        sql += " AND t.name LIKE ? ESCAPE '\\'"
+        params.append(f"%{fields.like_escape(q)}%")
     sql += " ORDER BY t.name LIMIT ?"
     params.append(limit)
     return [TeamRow(*r) for r in ledger.store.conn.execute(sql, params)]

@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from zhzx_desktop.errors import KnownError
 from zhzx_desktop.storage import migrations, search_index
 
@@ -23,6 +21,21 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KIB = 65536  # page cache per connection: the search index and bulk writes stay in memory at county scale
+
+
+@contextmanager
+def known_errors() -> Iterator[None]:
+    """A locked database or a full disk is the environment's fault, not a bug: say so in Chinese."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise KnownError("数据库正被另一个程序（或另一个窗口）使用，请稍后再试；如一直如此，请关闭其他打开本数据库的程序。"
+                             ) from exc
+        if "full" in text or "disk i/o" in text:
+            raise KnownError("磁盘已满或无法写入，本次修改没有保存。请清理磁盘空间后再试。") from exc
+        raise
 
 
 class Store:
@@ -34,7 +47,6 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            self.db = sqlite_utils.Database(conn, execute_plugins=False)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -70,22 +82,33 @@ class Store:
 
         Nested calls join the outer transaction.
         """
-        if self._depth:
+        conn = self.conn
+        if self._depth:  # nested: a savepoint, so a failed inner block never commits half its rows
+            name = f"w{self._depth}"
+            conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
-                yield self.conn
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        with known_errors():
+            conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
             conn.execute("UPDATE sync_state SET v=? WHERE k='current_tx'", (uuid.uuid4().hex,))
             yield conn
             search_index.refresh(conn)
             conn.execute("UPDATE sync_state SET v='' WHERE k='current_tx'")
-            conn.execute("COMMIT")
+            with known_errors():
+                conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -59,9 +59,12 @@ def migrate(conn: sqlite3.Connection) -> int:
     if start > LATEST:
         raise KnownError(f"数据库的结构版本（{start}）比本程序支持的（{LATEST}）更新，请升级本程序后再打开。")
     for version in range(start + 1, LATEST + 1):
-        log.info("migrating database to schema version %d", version)
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if schema_version(conn) >= version:  # another process migrated while we waited for the lock
+                conn.execute("COMMIT")
+                continue
+            log.info("migrating database to schema version %d", version)
             MIGRATIONS[version - 1](conn)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from zhzx_desktop.domain.pinyin import initials, name_readings
 
 # Bump when the key recipe changes: the index is rebuilt on open.
-KEY_VERSION = "2"
+KEY_VERSION = "3"
 INDEXED_STATUSES = frozenset({"active", "moved_out", "deceased"})
 _TOP = "\U0010ffff"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
@@ -44,8 +44,9 @@ def resident_keys(name: str | None, phone: str | None, id_masked: str | None, st
     """All search keys of one resident (empty for merged or deleted residents)."""
     if not name or status not in INDEXED_STATUSES:
         return set()
-    keys = {"n" + name}
-    keys.update("m" + name[i:] for i in range(1, len(name)))
+    plain = name.replace("·", "").replace(" ", "")  # queries are folded the same way (normalize_query)
+    keys = {"n" + plain}
+    keys.update("m" + plain[i:] for i in range(1, len(plain)))
     readings = name_readings(name)
     for n, reading in enumerate(readings):
         keys.add("p" + "".join(reading))
@@ -55,7 +56,7 @@ def resident_keys(name: str | None, phone: str | None, id_masked: str | None, st
             inits = initials(reading)
             keys.update("p" + "".join(reading[:i]) + inits[i:] for i in range(1, len(reading) - 1 or 1))
             keys.update("j" + inits[i:] for i in range(1, len(inits) - 1))
-    if id_masked and len(id_masked) >= 4:
+    if id_masked and len(id_masked) >= 4 and "*" not in id_masked[-4:]:
         keys.add("d" + id_masked[-4:][::-1])
     digits = "".join(ch for ch in (phone or "") if ch.isdigit())
     if digits:

@@ -130,11 +130,12 @@ import sys
 from zhzx_desktop.storage.db import Store
 store = Store(sys.argv[1])
 i = 0
-print("ready", flush=True)
 while True:
     with store.write() as conn:
         for j in range(20):
             conn.execute("INSERT INTO grids(id, name, created_at) VALUES (?, 'g', 'x')", (f"{i}-{j}",))
+    if i == 0:
+        print("ready", flush=True)  # one transaction is committed: the kill can only come after it
     i += 1
 """
 
