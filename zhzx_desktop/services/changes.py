@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,3 @@ class Changes:
     activities: bool = False
     cases: bool = False
     row_id: str | None = None  # the row created or edited, when there is one
-
-    def __or__(self, other: Changes) -> Changes:
-        merged = {f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self) if f.name != "row_id"}
-        return replace(self, **merged, row_id=self.row_id or other.row_id)
-
-    def any(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self) if f.name != "row_id")

@@ -119,8 +119,3 @@ class Store:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT v FROM app_meta WHERE k=?", (key,)).fetchone()
         return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.write() as conn:
-            conn.execute("INSERT INTO app_meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v=excluded.v",
-                         (key, value))
