@@ -31,3 +31,10 @@ class UserError(ZhzxError):
 
 class KnownError(ZhzxError):
     """An expected failure that is not the clerk's input: a missing data key, a locked or damaged database."""
+
+
+class Cancelled(ZhzxError):
+    """The clerk cancelled a long operation; whatever it was writing has been rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("操作已取消，没有保存任何更改")

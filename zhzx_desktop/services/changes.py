@@ -14,4 +14,5 @@ class Changes:
     members: bool = False
     activities: bool = False
     cases: bool = False
+    journal: bool = False  # the undo journal got or lost an entry
     row_id: str | None = None  # the row created or edited, when there is one

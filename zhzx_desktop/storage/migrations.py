@@ -21,13 +21,21 @@ CAPTURED_TABLES = (
 
 
 def _v1(conn: sqlite3.Connection) -> None:
-    sql = resources.files("zhzx_desktop.storage").joinpath("schema_v1.sql").read_text(encoding="utf-8")
-    for statement in _split_sql(sql):
-        conn.execute(statement)
+    _run_script(conn, "schema_v1.sql")
     conn.execute("INSERT INTO app_meta(k, v) VALUES ('db_id', lower(hex(randomblob(16))))")
     conn.execute("INSERT INTO app_meta(k, v) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")
     for table in CAPTURED_TABLES:
         capture.install(conn, table)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    _run_script(conn, "schema_v2.sql")
+
+
+def _run_script(conn: sqlite3.Connection, name: str) -> None:
+    sql = resources.files("zhzx_desktop.storage").joinpath(name).read_text(encoding="utf-8")
+    for statement in _split_sql(sql):
+        conn.execute(statement)
 
 
 def _split_sql(script: str) -> list[str]:
@@ -45,7 +53,7 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
 LATEST = len(MIGRATIONS)
 
 
