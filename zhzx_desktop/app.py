@@ -15,7 +15,11 @@ log = logging.getLogger(__name__)
 def run_gui(db_path: Path) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from zhzx_desktop.gui.context import GuiContext
+    from zhzx_desktop.gui.errors import show_error
     from zhzx_desktop.gui.main_window import MainWindow
+    from zhzx_desktop.gui.operations import ThreadRunner
+    from zhzx_desktop.gui.settings import Settings
     from zhzx_desktop.gui.qt_log import route_qt_messages
     from zhzx_desktop.services.ledger import open_ledger
 
@@ -31,6 +35,11 @@ def run_gui(db_path: Path) -> int:
         QMessageBox.critical(None, APP_DISPLAY_NAME, exc.message)
         return 2
     with ledger:
-        window = MainWindow(ledger)
+        ctx = GuiContext(ledger, ThreadRunner(ledger), Settings(paths.config_dir() / "settings.ini"))
+        window = MainWindow(ctx)
+        sys.excepthook = lambda kind, exc, tb: show_error(window, exc)
         window.show()
-        return int(app.exec())
+        try:
+            return int(app.exec())
+        finally:
+            ctx.runner.shutdown()

@@ -84,6 +84,7 @@ class ThreadRunner(QObject):
         self._ledger = ledger
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zhzx-db")
         self._worker_ledger: Ledger | None = None  # touched only on the worker thread
+        self._closed = False
         self._pending: dict[Op, tuple[Success, Failure | None, QWidget | None, QProgressDialog | None]] = {}
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self._progressed.connect(self._on_progressed, Qt.ConnectionType.QueuedConnection)
@@ -144,7 +145,11 @@ class ThreadRunner(QObject):
         return bool(self._pending)
 
     def shutdown(self) -> None:
-        """Finish queued jobs, close the worker's connection, stop the thread."""
+        """Finish queued jobs, close the worker's connection, stop the thread (once)."""
+        if self._closed:
+            return
+        self._closed = True
+
         def close() -> None:
             if self._worker_ledger is not None:
                 self._worker_ledger.store.close()

@@ -145,3 +145,18 @@ def _repoint(conn: sqlite3.Connection, steps: list[journal.Step], table: str, co
             steps.append(journal.deleted(table, rec))
         else:
             _update(conn, steps, table, rec, {column: keep_id})
+
+
+def profile(ledger: Ledger, resident_id: str) -> list[tuple[str, str]]:
+    """(label, value) lines that tell two records of one person apart, for the merge dialog (masked)."""
+    row = residents.get(ledger, resident_id)
+    if row is None:
+        raise UserError("resident_id", "not_found", "该居民不存在，可能已被删除")
+    conn = ledger.store.conn
+    teams = conn.execute("SELECT count(*) FROM team_members WHERE resident_id = ? AND left_on IS NULL",
+                         (resident_id,)).fetchone()[0]
+    cases = conn.execute("SELECT count(DISTINCT case_id) FROM case_parties WHERE resident_id = ?",
+                         (resident_id,)).fetchone()[0]
+    return [("姓名", row.name), ("性别", row.sex), ("出生日期", row.birth_date or ""), ("身份证号", row.id_masked),
+            ("联系电话", row.phone_masked), ("户号", row.household_no), ("网格", row.grid),
+            ("所在队伍", f"{teams} 支"), ("调解案件", f"{cases} 件")]

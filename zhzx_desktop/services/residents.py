@@ -395,3 +395,32 @@ def listing(ledger: Ledger, limit: int = 200) -> list[ResidentRow]:
     recs = ledger.store.conn.execute(_ROW_SQL + " WHERE r.status NOT IN ('merged', 'deleted') ORDER BY r.name, r.rid "
                                      "LIMIT ?", (limit,)).fetchall()
     return [_to_row(r) for r in recs]
+
+
+def load(ledger: Ledger, resident_id: str) -> tuple[ResidentInput, str, str]:
+    """A resident's stored values as a form shows them: the input (ID number left empty: it stays sealed), the
+    masked ID number and the 户号."""
+    conn = ledger.store.conn
+    rec = rows.get(conn, "residents", resident_id)
+    if rec is None:
+        raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+    cats = tuple(r[0] for r in conn.execute(
+        "SELECT category FROM resident_categories WHERE resident_id = ? ORDER BY category", (resident_id,)))
+    house = conn.execute("SELECT household_no FROM households WHERE id = ?", (rec["household_id"],)).fetchone()
+    data = ResidentInput(
+        name=rec["name"], id_type=rec["id_type"], sex=rec["sex"], birth_date=rec["birth_date"],
+        ethnicity=rec["ethnicity"] or "", phone=rec["phone"], household_id=rec["household_id"],
+        relation=rec["relation"] or "", grid_id=rec["grid_id"], residence_type=rec["residence_type"],
+        address=rec["address"], occupation=rec["occupation"], notes=rec["notes"], categories=cats)
+    return data, rec["id_masked"] or "", house[0] if house is not None else ""
+
+
+def household_for_number(ledger: Ledger, household_no: str) -> tuple[str, str | None]:
+    """The active household with this 户号: (id, grid id); ``UserError`` on the ``household_id`` field if none."""
+    number = household_no.strip()
+    rec = ledger.store.conn.execute("SELECT id, grid_id FROM households WHERE household_no = ? AND status = 'active'",
+                                    (number,)).fetchone()
+    if rec is None:
+        raise UserError("household_id", "household_unknown",
+                        f"户号 {number} 不存在；请先在“户”页面新建该户，或核对户号")
+    return rec[0], rec[1]

@@ -15,45 +15,35 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHeaderView, QLabel,
-    QLineEdit, QMainWindow, QSizePolicy, QStatusBar,
-    QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem,
+    QMainWindow, QSizePolicy, QStackedWidget, QStatusBar,
+    QWidget)
 
 class Ui_MainWindow(object):
     def setupUi(self, MainWindow):
         if not MainWindow.objectName():
             MainWindow.setObjectName(u"MainWindow")
-        MainWindow.resize(1100, 700)
+        MainWindow.resize(1200, 760)
         self.central_widget = QWidget(MainWindow)
         self.central_widget.setObjectName(u"central_widget")
-        self.page_layout = QVBoxLayout(self.central_widget)
-        self.page_layout.setObjectName(u"page_layout")
-        self.count_label = QLabel(self.central_widget)
-        self.count_label.setObjectName(u"count_label")
-        self.count_label.setStyleSheet(u"font-size: 16pt;")
+        self.main_layout = QHBoxLayout(self.central_widget)
+        self.main_layout.setSpacing(0)
+        self.main_layout.setObjectName(u"main_layout")
+        self.main_layout.setContentsMargins(0, 0, 0, 0)
+        self.nav_list = QListWidget(self.central_widget)
+        self.nav_list.setObjectName(u"nav_list")
+        self.nav_list.setMinimumSize(QSize(110, 0))
+        self.nav_list.setMaximumSize(QSize(110, 16777215))
+        self.nav_list.setStyleSheet(u"QListWidget { font-size: 13pt; border: none; background: #f3f5f8; }\n"
+"QListWidget::item { padding: 12px 16px; }\n"
+"QListWidget::item:selected { background: #2f6fb3; color: white; }")
 
-        self.page_layout.addWidget(self.count_label)
+        self.main_layout.addWidget(self.nav_list)
 
-        self.search_edit = QLineEdit(self.central_widget)
-        self.search_edit.setObjectName(u"search_edit")
-        self.search_edit.setClearButtonEnabled(True)
+        self.page_stack = QStackedWidget(self.central_widget)
+        self.page_stack.setObjectName(u"page_stack")
 
-        self.page_layout.addWidget(self.search_edit)
-
-        self.result_label = QLabel(self.central_widget)
-        self.result_label.setObjectName(u"result_label")
-
-        self.page_layout.addWidget(self.result_label)
-
-        self.resident_table = QTableView(self.central_widget)
-        self.resident_table.setObjectName(u"resident_table")
-        self.resident_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.resident_table.setAlternatingRowColors(True)
-        self.resident_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.resident_table.horizontalHeader().setStretchLastSection(True)
-        self.resident_table.verticalHeader().setVisible(False)
-
-        self.page_layout.addWidget(self.resident_table)
+        self.main_layout.addWidget(self.page_stack)
 
         MainWindow.setCentralWidget(self.central_widget)
         self.status_bar = QStatusBar(MainWindow)
@@ -67,7 +57,5 @@ class Ui_MainWindow(object):
 
     def retranslateUi(self, MainWindow):
         MainWindow.setWindowTitle(QCoreApplication.translate("MainWindow", u"\u6751\u7ea7\u7efc\u6cbb\u4e2d\u5fc3\u5de5\u4f5c\u53f0", None))
-        self.count_label.setText(QCoreApplication.translate("MainWindow", u"\u5728\u518c\u5c45\u6c11", None))
-        self.search_edit.setPlaceholderText(QCoreApplication.translate("MainWindow", u"\u641c\u7d22\u5c45\u6c11\uff1a\u59d3\u540d\u3001\u62fc\u97f3\u3001\u9996\u5b57\u6bcd\uff08\u5982 zs\uff09\u3001\u8eab\u4efd\u8bc1\u53f7\u540e4\u4f4d\u3001\u7535\u8bdd", None))
     # retranslateUi
 

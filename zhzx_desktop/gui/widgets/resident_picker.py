@@ -32,7 +32,7 @@ class ResidentPicker(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_search)
-        self.search_edit.textChanged.connect(self._debounce.start)
+        self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.results.itemActivated.connect(self._on_results_item_activated)
 

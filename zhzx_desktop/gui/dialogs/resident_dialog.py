@@ -1,0 +1,251 @@
+"""Register or edit one resident, with live validation: typing an ID number fills birth date and sex, and each
+field's error appears next to it in Chinese as soon as the clerk has touched it. Nothing is saved half-valid:
+``accept()`` validates everything, then (for a new resident) checks for likely duplicates, then saves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QListWidgetItem, QWidget
+
+from zhzx_desktop.domain.citizen_id import parse_citizen_id
+from zhzx_desktop.domain.codes import code_table
+from zhzx_desktop.errors import UserError
+from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.dialogs.duplicate_prompt import DuplicatePrompt
+from zhzx_desktop.gui.forms.ui_resident_dialog import Ui_ResidentDialog
+from zhzx_desktop.gui.widgets import enter_navigation
+from zhzx_desktop.gui.widgets.form_errors import FormErrors
+from zhzx_desktop.services import duplicates, grids, residents
+from zhzx_desktop.services.changes import Changes
+from zhzx_desktop.services.fields import InvalidInput
+from zhzx_desktop.services.residents import CITIZEN_ID_TYPE, ResidentInput
+
+VALIDATE_AFTER_MS = 250
+_SENSITIVE_NOTE = "（敏感）"
+
+
+def _fill_codes(combo: QComboBox, table: str, *, blank: str | None = None) -> None:
+    if blank is not None:
+        combo.addItem(blank, "")
+    for entry in code_table(table).entries:
+        combo.addItem(entry.label, entry.code)
+
+
+def _select(combo: QComboBox, value: str | None) -> None:
+    index = combo.findData(value or "")
+    combo.setCurrentIndex(max(index, 0))
+
+
+class ResidentDialog(QDialog):
+    resident_saved = Signal(object)  # Changes
+    existing_requested = Signal(str)  # the clerk chose to open an already registered resident instead
+
+    def __init__(self, ctx: GuiContext, resident_id: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.resident_id = resident_id
+        self.changes: Changes | None = None
+        self.prompt: DuplicatePrompt | None = None
+        self._touched: set[str] = set()
+        self._duplicates_confirmed = False
+        self._has_stored_id = False
+        self.ui = Ui_ResidentDialog()
+        self.ui.setupUi(self)
+        self.setWindowTitle(self.tr("修改居民信息") if resident_id else self.tr("登记新居民"))
+        self.errors = FormErrors(self)
+        ui = self.ui
+        _fill_codes(ui.id_type_combo, "id_type")
+        _fill_codes(ui.sex_combo, "sex", blank=self.tr("（请选择）"))
+        _fill_codes(ui.ethnicity_combo, "ethnicity", blank=self.tr("（未填）"))
+        _fill_codes(ui.relation_combo, "relation", blank=self.tr("（未填）"))
+        _fill_codes(ui.residence_type_combo, "residence_type")
+        ui.grid_combo.addItem(self.tr("（未分网格）"), "")
+        for grid in grids.summaries(ctx.ledger):
+            ui.grid_combo.addItem(grid.name, grid.id)
+        for entry in code_table("resident_category").entries:
+            item = QListWidgetItem(entry.label + (_SENSITIVE_NOTE if entry.sensitive else ""))
+            item.setData(Qt.ItemDataRole.UserRole, entry.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            ui.category_list.addItem(item)
+        ui.button_box.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        if resident_id is not None:
+            self._load(resident_id)
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_AFTER_MS)
+        self._validate_timer.timeout.connect(self.validate)
+        self._connect_fields()
+        ui.button_box.accepted.connect(self.accept)
+        ui.button_box.rejected.connect(self.reject)
+        enter_navigation.install(self)
+        self._on_id_number_changed()
+
+    # ---- loading and reading the form ----
+
+    def _load(self, resident_id: str) -> None:
+        data, id_masked, household_no = residents.load(self.ctx.ledger, resident_id)
+        ui = self.ui
+        ui.name_edit.setText(data.name)
+        _select(ui.id_type_combo, data.id_type)
+        if id_masked:
+            ui.id_number_edit.setPlaceholderText(self.tr("已登记 %1；不修改请留空").replace("%1", id_masked))
+        _select(ui.sex_combo, data.sex if data.sex != "0" else "")
+        ui.birth_date_edit.setText(str(data.birth_date or ""))
+        _select(ui.ethnicity_combo, data.ethnicity)
+        ui.phone_edit.setText(data.phone)
+        _select(ui.grid_combo, data.grid_id)
+        ui.household_edit.setText(household_no)
+        _select(ui.relation_combo, data.relation)
+        _select(ui.residence_type_combo, data.residence_type)
+        ui.address_edit.setText(data.address)
+        ui.occupation_edit.setText(data.occupation)
+        ui.notes_edit.setPlainText(data.notes)
+        for row in range(ui.category_list.count()):
+            item = ui.category_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in data.categories:
+                item.setCheckState(Qt.CheckState.Checked)
+        self._has_stored_id = bool(id_masked)
+
+    def _connect_fields(self) -> None:
+        ui = self.ui
+        for field, edit in (("name", ui.name_edit), ("id_number", ui.id_number_edit),
+                            ("birth_date", ui.birth_date_edit), ("phone", ui.phone_edit),
+                            ("household_id", ui.household_edit), ("address", ui.address_edit),
+                            ("occupation", ui.occupation_edit)):
+            edit.textEdited.connect(lambda _text, f=field: self._on_field_edited(f))
+        for field, combo in (("id_type", ui.id_type_combo), ("sex", ui.sex_combo), ("ethnicity", ui.ethnicity_combo),
+                             ("grid_id", ui.grid_combo), ("relation", ui.relation_combo),
+                             ("residence_type", ui.residence_type_combo)):
+            combo.activated.connect(lambda _index, f=field: self._on_field_edited(f))
+        ui.notes_edit.textChanged.connect(lambda: self._on_field_edited("notes"))
+        ui.category_list.itemChanged.connect(lambda _item: self._on_field_edited("category"))
+        ui.id_number_edit.textChanged.connect(self._on_id_number_changed)
+        ui.id_type_combo.currentIndexChanged.connect(self._on_id_number_changed)
+        ui.household_edit.textChanged.connect(self._on_household_changed)
+
+    def read_input(self) -> ResidentInput:
+        """The form as a service input; the 户号 is resolved to its household (``UserError`` if unknown)."""
+        ui = self.ui
+        household_id = None
+        if ui.household_edit.text().strip():
+            household_id, _grid = residents.household_for_number(self.ctx.ledger, ui.household_edit.text())
+        categories = tuple(ui.category_list.item(r).data(Qt.ItemDataRole.UserRole)
+                           for r in range(ui.category_list.count())
+                           if ui.category_list.item(r).checkState() == Qt.CheckState.Checked)
+        return ResidentInput(
+            name=ui.name_edit.text(), id_number=ui.id_number_edit.text(), id_type=ui.id_type_combo.currentData(),
+            sex=ui.sex_combo.currentData(), birth_date=ui.birth_date_edit.text(),
+            ethnicity=ui.ethnicity_combo.currentData(), phone=ui.phone_edit.text(), household_id=household_id,
+            relation=ui.relation_combo.currentData(), grid_id=ui.grid_combo.currentData() or None,
+            residence_type=ui.residence_type_combo.currentData(), address=ui.address_edit.text(),
+            occupation=ui.occupation_edit.text(), notes=ui.notes_edit.toPlainText(), categories=categories)
+
+    # ---- live behaviour ----
+
+    def _on_field_edited(self, field: str) -> None:
+        self._touched.add(field)
+        self._validate_timer.start()
+
+    def _on_id_number_changed(self) -> None:
+        """A valid citizen ID fills birth date and sex (and locks them: the number decides them)."""
+        ui = self.ui
+        text = ui.id_number_edit.text().strip()
+        derived = None
+        if ui.id_type_combo.currentData() == CITIZEN_ID_TYPE and len(text) >= 15:
+            try:
+                derived = parse_citizen_id(text, today=self.ctx.ledger.today())
+            except UserError:
+                derived = None
+        locked = derived is not None or (self._has_stored_id and not text
+                                         and ui.id_type_combo.currentData() == CITIZEN_ID_TYPE)
+        if derived is not None:
+            ui.birth_date_edit.setText(derived.birth_date.isoformat())
+            _select(ui.sex_combo, derived.sex)
+            info = self.tr("出生日期 %1，%2").replace("%1", derived.birth_date.isoformat()).replace(
+                "%2", code_table("sex").label_or(derived.sex))
+            if derived.upgraded_from_15:
+                info += self.tr("；已由15位升为18位")
+            for warning in derived.warnings:
+                info += "；" + warning
+            ui.id_info_label.setText(info)
+        else:
+            ui.id_info_label.clear()
+        ui.birth_date_edit.setReadOnly(locked)
+        ui.sex_combo.setEnabled(not locked)
+
+    def _on_household_changed(self) -> None:
+        """Members live in their household's grid: a known 户号 sets the grid and locks it."""
+        ui = self.ui
+        grid_id = None
+        if ui.household_edit.text().strip():
+            try:
+                _household, grid_id = residents.household_for_number(self.ctx.ledger, ui.household_edit.text())
+            except UserError:
+                grid_id = None
+            else:
+                _select(ui.grid_combo, grid_id)
+        ui.grid_combo.setEnabled(grid_id is None)
+
+    def validate(self, *, every_field: bool = False) -> bool:
+        """Check the form; show the errors of touched fields (or of all of them). True when it can be saved."""
+        self._validate_timer.stop()
+        try:
+            data = self.read_input()
+            residents.check(self.ctx.ledger, data, resident_id=self.resident_id)
+        except InvalidInput as exc:
+            shown = exc.errors if every_field else [e for e in exc.errors if e.field in self._touched]
+            if shown:
+                self.errors.show(InvalidInput(list(shown)))
+            else:
+                self.errors.clear()
+            return False
+        except UserError as exc:
+            if every_field or exc.field in self._touched:
+                self.errors.show(exc)
+            return False
+        self.errors.clear()
+        return True
+
+    # ---- saving ----
+
+    def accept(self) -> None:
+        if self.resident_id is None and not self._duplicates_confirmed:
+            found = self._candidates()
+            if any(c.same_id for c in found) or (found and self.validate(every_field=True)):
+                self._show_prompt(found)
+                return
+        if not self.validate(every_field=True):
+            return
+        try:
+            data = self.read_input()
+            if self.resident_id is None:
+                self.changes = residents.register(self.ctx.ledger, data)
+            else:
+                self.changes = residents.update(self.ctx.ledger, self.resident_id, data)
+        except UserError as exc:
+            self.errors.show(exc)
+            return
+        self.resident_saved.emit(self.changes)
+        super().accept()
+
+    def _candidates(self) -> list[duplicates.Candidate]:
+        try:
+            return duplicates.candidates(self.ctx.ledger, self.read_input())
+        except UserError:
+            return []
+
+    def _show_prompt(self, found: list[duplicates.Candidate]) -> None:
+        self.prompt = DuplicatePrompt(found, self)
+        self.prompt.register_anyway_chosen.connect(self._on_prompt_register_anyway_chosen)
+        self.prompt.existing_chosen.connect(self._on_prompt_existing_chosen)
+        self.prompt.open()
+
+    def _on_prompt_register_anyway_chosen(self) -> None:
+        self._duplicates_confirmed = True
+        self.accept()
+
+    def _on_prompt_existing_chosen(self, resident_id: str) -> None:
+        self.reject()
+        self.existing_requested.emit(resident_id)
