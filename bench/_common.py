@@ -24,9 +24,9 @@ REPO_DIR = BENCH_DIR.parent
 if str(REPO_DIR) not in sys.path:  # run as `python bench/x.py` without installing the package
     sys.path.insert(0, str(REPO_DIR))
 
-import keyring  # noqa: E402
+import keyring
 
-from tests.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.memory_keyring import MemoryKeyring
 
 # A fixed clock, as in tests/conftest.py: the same seed then gives the same demo data on every run.
 TODAY = date(2026, 11, 23)

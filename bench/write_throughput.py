@@ -45,7 +45,7 @@ from zhzx_desktop.storage import search_index
 from zhzx_desktop.storage.db import Store
 
 
-class _OtherCounty(demo._People):  # noqa: SLF001 - reusing demo's generator is the point
+class _OtherCounty(demo._People):
     """demo's generator with another county code, so its IDs cannot clash with a demo database's."""
 
     def id_number(self, born, sex):  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ class _OtherCounty(demo._People):  # noqa: SLF001 - reusing demo's generator is 
 def make_inputs(count: int, seed: int, *, other_county: bool = False) -> list[ResidentInput]:
     """Residents drawn like demo.py's (its name, birth date, ID and phone generators), without households."""
     rng = random.Random(seed)
-    people = (_OtherCounty if other_county else demo._People)(rng, _common.TODAY)  # noqa: SLF001
+    people = (_OtherCounty if other_county else demo._People)(rng, _common.TODAY)
     out = []
     for _ in range(count):
         sex = rng.choice("12")

@@ -19,8 +19,8 @@ def run_gui(db_path: Path) -> int:
     from zhzx_desktop.gui.errors import show_error
     from zhzx_desktop.gui.main_window import MainWindow
     from zhzx_desktop.gui.operations import ThreadRunner
-    from zhzx_desktop.gui.settings import Settings
     from zhzx_desktop.gui.qt_log import route_qt_messages
+    from zhzx_desktop.gui.settings import Settings
     from zhzx_desktop.services.ledger import open_ledger
 
     route_qt_messages()

@@ -80,7 +80,7 @@ class CodeEntry:
 class CodeTable:
     """An immutable code table: ordered entries, lookup by code and by label."""
 
-    __slots__ = ("name", "title", "standard", "version", "note", "entries", "_by_code", "_by_label")
+    __slots__ = ("_by_code", "_by_label", "entries", "name", "note", "standard", "title", "version")
 
     def __init__(
         self,

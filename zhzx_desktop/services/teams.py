@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from zhzx_desktop.domain.validation import normalize_phone
 from zhzx_desktop.errors import UserError
@@ -58,6 +61,71 @@ class TeamRow:
 class TeamFigures:
     members: int
     activities_by_month: tuple[tuple[str, int], ...]  # ("2026-11", 4), oldest first
+
+
+@dataclass(frozen=True)
+class TeamDetail:
+    """One team as the edit dialog and the page header need it (the phone in clear: only for the edit form)."""
+
+    id: str
+    name: str
+    team_type: str
+    leader_resident_id: str | None
+    leader: str
+    contact_phone: str
+    grid_id: str | None
+    grid: str
+    founded_on: str | None
+    duties: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: str
+    resident_id: str
+    name: str
+    sex: str
+    role: str
+    joined_on: str
+    left_on: str | None
+
+    @property
+    def current(self) -> bool:
+        return self.left_on is None
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: str
+    team_id: str
+    activity_date: str
+    kind: str
+    place: str
+    summary: str
+    findings: str
+    participant_ids: tuple[str, ...]
+    participant_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: str  # "2026-11"
+    activities: int
+    attendances: int  # participants summed over the month's activities (参加人次)
+    by_kind: tuple[tuple[str, int], ...]  # (activity_kind code, count), most frequent first
+
+
+@dataclass(frozen=True)
+class TeamMonthly:
+    """A team's figures for the page's 统计 tab: head counts and the last months' activities (zero months kept)."""
+
+    members: int  # in the team now
+    members_ever: int  # everyone who was ever a member
+    months: tuple[MonthFigures, ...]  # oldest first
+
+    @property
+    def activities(self) -> int:
+        return sum(m.activities for m in self.months)
 
 
 def _team_values(ledger: Ledger, data: TeamInput) -> dict[str, str | None]:
@@ -123,29 +191,55 @@ def end_membership(ledger: Ledger, member_id: str, left_on: str | date | None = 
     return Changes(members=bool(changed), teams=bool(changed), row_id=member_id)
 
 
+def _activity_values(ledger: Ledger, conn: sqlite3.Connection, data: ActivityInput) -> tuple[dict[str, Any], list[str]]:
+    c = fields.Collector()
+    team_id = c.check(lambda: fields.reference(conn, "teams", data.team_id, "team_id", required=True), None)
+    day = c.check(lambda: fields.optional_date(data.activity_date, "activity_date", required=True), None)
+    if day is not None and day > ledger.today().isoformat():
+        c.errors.append(UserError("activity_date", "date_future", "活动日期不能晚于今天"))
+    kind = c.check(lambda: fields.code("activity_kind", data.kind, "kind", required=True), None)
+    place = c.check(lambda: fields.text(data.place, "place", fields.LINE_TEXT), "")
+    summary = c.check(lambda: fields.text(data.summary, "summary", fields.LONG_TEXT), "")
+    findings = c.check(lambda: fields.text(data.findings, "findings", fields.LONG_TEXT), "")
+    people = list(dict.fromkeys(r for r in data.participant_ids if r))
+    if any(conn.execute("SELECT 1 FROM residents WHERE id = ?", (r,)).fetchone() is None for r in people):
+        c.errors.append(UserError("participant_ids", "not_found", "所选的参加人员不存在，可能已被删除"))
+    c.raise_if_any()
+    values = {"team_id": team_id, "activity_date": day, "kind": kind, "place": place, "summary": summary,
+              "findings": findings}
+    return values, people
+
+
 def log_activity(ledger: Ledger, data: ActivityInput) -> Changes:
     """Record one activity (巡逻、走访、排查、宣传、培训、调解…) with the residents who took part."""
     with ledger.store.write() as conn:
-        c = fields.Collector()
-        team_id = c.check(lambda: fields.reference(conn, "teams", data.team_id, "team_id", required=True), None)
-        day = c.check(lambda: fields.optional_date(data.activity_date, "activity_date", required=True), None)
-        if day is not None and day > ledger.today().isoformat():
-            c.errors.append(UserError("activity_date", "date_future", "活动日期不能晚于今天"))
-        kind = c.check(lambda: fields.code("activity_kind", data.kind, "kind", required=True), None)
-        place = c.check(lambda: fields.text(data.place, "place", fields.LINE_TEXT), "")
-        summary = c.check(lambda: fields.text(data.summary, "summary", fields.LONG_TEXT), "")
-        findings = c.check(lambda: fields.text(data.findings, "findings", fields.LONG_TEXT), "")
-        people = list(dict.fromkeys(data.participant_ids))
-        for resident_id in people:
-            c.check(lambda: fields.reference(conn, "residents", resident_id, "participant_ids", required=True), None)
-        c.raise_if_any()
+        values, people = _activity_values(ledger, conn, data)
         activity_id = rows.new_id()
-        rows.insert(conn, "team_activities", [{
-            "id": activity_id, "team_id": team_id, "activity_date": day, "kind": kind, "place": place,
-            "summary": summary, "findings": findings, "created_at": rows.now_utc()}])
+        rows.insert(conn, "team_activities", [{"id": activity_id, **values, "created_at": rows.now_utc()}])
         rows.insert(conn, "activity_participants", [{"id": rows.new_id(), "activity_id": activity_id,
                                                      "resident_id": r} for r in people])
     return Changes(activities=True, row_id=activity_id)
+
+
+def update_activity(ledger: Ledger, activity_id: str, data: ActivityInput) -> Changes:
+    """Correct a logged activity: its fields, and who took part (participants added or removed, others kept)."""
+    with ledger.store.write() as conn:
+        current = rows.get(conn, "team_activities", activity_id)
+        if current is None:
+            raise UserError("activity_id", "not_found", "该活动记录不存在，可能已被删除")
+        if data.team_id != current["team_id"]:
+            raise UserError("team_id", "team_changed", "活动记录不能改到其他队伍")
+        values, people = _activity_values(ledger, conn, data)
+        changed = bool(rows.update_changed(conn, "team_activities", activity_id, values))
+        before = {r: pid for pid, r in conn.execute(
+            "SELECT id, resident_id FROM activity_participants WHERE activity_id = ?", (activity_id,))}
+        gone = [pid for r, pid in before.items() if r not in people]
+        for pid in gone:
+            conn.execute("DELETE FROM activity_participants WHERE id = ?", (pid,))
+        added = [r for r in people if r not in before]
+        rows.insert(conn, "activity_participants", [{"id": rows.new_id(), "activity_id": activity_id,
+                                                     "resident_id": r} for r in added])
+    return Changes(activities=changed or bool(gone) or bool(added), row_id=activity_id)
 
 
 def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[TeamRow]:
@@ -155,8 +249,9 @@ def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[TeamRow]:
              FROM teams t LEFT JOIN residents l ON l.id = t.leader_resident_id WHERE t.status = 'active'"""
     params: list[object] = []
     if q:
-        sql += " AND t.name LIKE ? ESCAPE '\\'"
-        params.append(f"%{fields.like_escape(q)}%")
+        sql += " AND (t.name LIKE ? ESCAPE '\\' OR l.name LIKE ? ESCAPE '\\')"
+        pattern = f"%{fields.like_escape(q)}%"
+        params += [pattern, pattern]
     sql += " ORDER BY t.name LIMIT ?"
     params.append(limit)
     return [TeamRow(*r) for r in ledger.store.conn.execute(sql, params)]
@@ -169,3 +264,97 @@ def figures(ledger: Ledger, team_id: str) -> TeamFigures:
     months = conn.execute("SELECT substr(activity_date, 1, 7) AS m, count(*) FROM team_activities "
                           "WHERE team_id = ? GROUP BY m ORDER BY m", (team_id,)).fetchall()
     return TeamFigures(int(members), tuple((m, int(n)) for m, n in months))
+
+
+def get(ledger: Ledger, team_id: str) -> TeamDetail | None:
+    rec = ledger.store.conn.execute(
+        """SELECT t.id, t.name, t.team_type, t.leader_resident_id, coalesce(l.name, ''), t.contact_phone,
+                  t.grid_id, coalesce(g.name, ''), t.founded_on, t.duties
+           FROM teams t LEFT JOIN residents l ON l.id = t.leader_resident_id LEFT JOIN grids g ON g.id = t.grid_id
+           WHERE t.id = ?""", (team_id,)).fetchone()
+    return None if rec is None else TeamDetail(*rec)
+
+
+def members(ledger: Ledger, team_id: str, include_left: bool = False) -> list[MemberRow]:
+    """The team's members: those in the team first (leaders before members, then by joining date), then — when
+    ``include_left`` — those who left, most recent first."""
+    sql = """SELECT m.id, m.resident_id, r.name, r.sex, m.role, m.joined_on, m.left_on
+             FROM team_members m JOIN residents r ON r.id = m.resident_id WHERE m.team_id = ?"""
+    if not include_left:
+        sql += " AND m.left_on IS NULL"
+    sql += """ ORDER BY m.left_on IS NOT NULL, m.left_on DESC,
+                        CASE m.role WHEN '队长' THEN 0 WHEN '副队长' THEN 1 WHEN '队员' THEN 3 ELSE 2 END,
+                        m.joined_on, r.name"""
+    return [MemberRow(*r) for r in ledger.store.conn.execute(sql, (team_id,))]
+
+
+def get_member(ledger: Ledger, member_id: str) -> MemberRow | None:
+    rec = ledger.store.conn.execute(
+        """SELECT m.id, m.resident_id, r.name, r.sex, m.role, m.joined_on, m.left_on
+           FROM team_members m JOIN residents r ON r.id = m.resident_id WHERE m.id = ?""", (member_id,)).fetchone()
+    return None if rec is None else MemberRow(*rec)
+
+
+def _activity_rows(ledger: Ledger, where: str, params: Sequence[object]) -> list[ActivityRow]:
+    conn = ledger.store.conn
+    recs = conn.execute("SELECT id, team_id, activity_date, kind, place, summary, findings FROM team_activities "
+                        + where, params).fetchall()
+    people: dict[str, list[tuple[str, str]]] = {}
+    ids = [r[0] for r in recs]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for activity_id, resident_id, name in conn.execute(
+                f"""SELECT p.activity_id, p.resident_id, r.name FROM activity_participants p
+                    JOIN residents r ON r.id = p.resident_id WHERE p.activity_id IN ({marks})
+                    ORDER BY r.name""", chunk):
+            people.setdefault(activity_id, []).append((resident_id, name))
+    out = []
+    for rec in recs:
+        who = people.get(rec[0], [])
+        out.append(ActivityRow(id=rec[0], team_id=rec[1], activity_date=rec[2], kind=rec[3], place=rec[4],
+                               summary=rec[5], findings=rec[6], participant_ids=tuple(r for r, _ in who),
+                               participant_names=tuple(n for _, n in who)))
+    return out
+
+
+def activities(ledger: Ledger, team_id: str, limit: int = 500) -> list[ActivityRow]:
+    """The team's activity log, newest first, with who took part (names in code-point order)."""
+    return _activity_rows(ledger, "WHERE team_id = ? ORDER BY activity_date DESC, created_at DESC LIMIT ?",
+                          (team_id, limit))
+
+
+def get_activity(ledger: Ledger, activity_id: str) -> ActivityRow | None:
+    found = _activity_rows(ledger, "WHERE id = ?", (activity_id,))
+    return found[0] if found else None
+
+
+def _month_back(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def monthly(ledger: Ledger, team_id: str, months: int = 12) -> TeamMonthly:
+    """Members now and ever, and activities per month for the last ``months`` months up to today (this month
+    included, months without activities included with zeros). Plain counts: no points, no rankings."""
+    conn = ledger.store.conn
+    now, ever = conn.execute("SELECT count(DISTINCT CASE WHEN left_on IS NULL THEN resident_id END), "
+                             "count(DISTINCT resident_id) FROM team_members WHERE team_id = ?", (team_id,)).fetchone()
+    this_month = ledger.today().replace(day=1)
+    keys = [_month_back(this_month, n).isoformat()[:7] for n in range(months - 1, -1, -1)]
+    first = keys[0] + "-01"
+    counts: dict[str, int] = {}
+    kinds: dict[str, Counter[str]] = {}
+    for month, kind, n in conn.execute(
+            "SELECT substr(activity_date, 1, 7), kind, count(*) FROM team_activities "
+            "WHERE team_id = ? AND activity_date >= ? GROUP BY 1, 2", (team_id, first)):
+        counts[month] = counts.get(month, 0) + n
+        kinds.setdefault(month, Counter())[kind] = n
+    attendances = dict(conn.execute(
+        """SELECT substr(a.activity_date, 1, 7), count(*) FROM team_activities a
+           JOIN activity_participants p ON p.activity_id = a.id
+           WHERE a.team_id = ? AND a.activity_date >= ? GROUP BY 1""", (team_id, first)).fetchall())
+    return TeamMonthly(int(now), int(ever), tuple(
+        MonthFigures(key, counts.get(key, 0), int(attendances.get(key, 0)),
+                     tuple(sorted(kinds.get(key, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))))
+        for key in keys))

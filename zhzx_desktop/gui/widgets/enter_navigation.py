@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QWidget
 
+from zhzx_desktop.gui.widgets.resident_picker import ResidentPicker
+
 _FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox)
 
 
@@ -27,8 +29,9 @@ class EnterMovesFocus(QObject):
 def install(form: QWidget) -> EnterMovesFocus:
     """Make Enter move focus forward in every field of ``form`` (call after the fields exist)."""
     nav = EnterMovesFocus(form)
+    pickers = form.findChildren(ResidentPicker)
     for child in form.findChildren(QWidget):
-        if isinstance(child, _FIELDS):
+        if isinstance(child, _FIELDS) and not any(p.isAncestorOf(child) for p in pickers):  # Enter picks there
             child.installEventFilter(nav)
             if isinstance(child, QComboBox) and child.lineEdit() is not None:
                 child.lineEdit().installEventFilter(nav)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from zhzx_desktop.services import residents
@@ -33,8 +34,21 @@ class ResidentPicker(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.run_search)
         self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.results.itemActivated.connect(self._on_results_item_activated)
+        self.search_edit.installEventFilter(self)
+        self.results.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter in the picker picks (and goes no further: it must not press the dialog's default button)."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            if watched is self.search_edit:
+                self.run_search()
+            chosen = self.selected_id()
+            if chosen is not None:
+                self.picked.emit(chosen)
+            return True
+        return False
 
     def run_search(self) -> None:
         self._debounce.stop()
@@ -56,12 +70,6 @@ class ResidentPicker(QWidget):
     def selected_id(self) -> str | None:
         item = self.results.currentItem()
         return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
-
-    def _on_search_edit_return_pressed(self) -> None:
-        self.run_search()
-        chosen = self.selected_id()
-        if chosen is not None:
-            self.picked.emit(chosen)
 
     def _on_results_item_activated(self, item: QListWidgetItem) -> None:
         self.picked.emit(str(item.data(Qt.ItemDataRole.UserRole)))
