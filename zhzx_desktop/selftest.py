@@ -67,12 +67,15 @@ def _check_window(work: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from zhzx_desktop.gui.context import GuiContext
     from zhzx_desktop.gui.main_window import MainWindow
+    from zhzx_desktop.gui.operations import ThreadRunner
+    from zhzx_desktop.gui.settings import Settings
     from zhzx_desktop.services.ledger import open_ledger
 
     app = QApplication.instance() or QApplication([APP_NAME])
     with open_ledger(work / "selftest.db", key_fallback_dir=work) as ledger:
-        window = MainWindow(ledger)
+        window = MainWindow(GuiContext(ledger, ThreadRunner(ledger), Settings(work / "settings.ini")))
         window.show()
         app.processEvents()
         assert "1" in window.count_label.text(), window.count_label.text()

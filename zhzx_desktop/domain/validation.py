@@ -79,6 +79,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "grid_name": "网格名称",
     "grid_worker_role": "网格员角色",
     "since": "任职日期",
+    "until": "离任日期",
     # 群防群治 teams and members
     "team_id": "队伍",
     "team_name": "队伍名称",

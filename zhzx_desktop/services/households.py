@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
 from zhzx_desktop.services.changes import Changes
@@ -19,6 +20,23 @@ class HouseholdInput:
     household_no: str = ""
     address: str = ""
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One active member as the household panel shows it: labels resolved, the ID number masked."""
+
+    id: str
+    name: str
+    relation: str  # GB/T 4761 code ("" when not recorded)
+    relation_label: str
+    sex: str  # short label (男/女/未知…)
+    birth_date: str
+    id_masked: str
+
+    @property
+    def is_head(self) -> bool:
+        return self.relation == HEAD_RELATION
 
 
 @dataclass(frozen=True)
@@ -79,21 +97,28 @@ def update(ledger: Ledger, household_id: str, data: HouseholdInput) -> Changes:
     return Changes(households=bool(changed), residents="grid_id" in changed, row_id=household_id)
 
 
-def move_resident(ledger: Ledger, resident_id: str, household_id: str, relation: str) -> Changes:
-    """Move a person into another household with their relation to its head; the grid follows the household."""
+def move_resident(ledger: Ledger, resident_id: str | None, household_id: str | None, relation: str) -> Changes:
+    """Move a person into another household (or change their relation within the same one) with their relation
+    to its head; the grid follows the household. A household has at most one head (02 户主)."""
     with ledger.store.write() as conn:
-        fields.reference(conn, "residents", resident_id, "resident_id", required=True)
-        fields.reference(conn, "households", household_id, "household_id", required=True)
-        code = fields.code("relation", relation, "relation", required=True)
+        c = fields.Collector()
+        rid = c.check(lambda: fields.reference(conn, "residents", resident_id, "resident_id", required=True), None)
+        hid = c.check(lambda: fields.reference(conn, "households", household_id, "household_id", required=True), None)
+        code = c.check(lambda: fields.code("relation", relation, "relation", required=True), None)
+        c.raise_if_any()
+        assert rid is not None and hid is not None
+        if conn.execute("SELECT status FROM residents WHERE id = ?", (rid,)).fetchone()[0] != "active":
+            raise UserError("resident_id", "resident_inactive", "此人已不在册（已迁出、已故或已合并），不能迁入")
+        grid_id, status = conn.execute("SELECT grid_id, status FROM households WHERE id = ?", (hid,)).fetchone()
+        if status != "active":
+            raise UserError("household_id", "household_dissolved", "该户已注销，不能迁入成员")
         if code == HEAD_RELATION:
             head = conn.execute("SELECT name FROM residents WHERE household_id = ? AND relation = ? "
-                                "AND status = 'active' AND id != ?", (household_id, code, resident_id)).fetchone()
+                                "AND status = 'active' AND id != ?", (hid, code, rid)).fetchone()
             if head is not None:
                 raise UserError("relation", "second_head", f"该户已有户主（{head[0]}），一户只能有一位户主")
-        grid_id = conn.execute("SELECT grid_id FROM households WHERE id = ?", (household_id,)).fetchone()[0]
-        changed = rows.update_changed(conn, "residents", resident_id,
-                                      {"household_id": household_id, "relation": code, "grid_id": grid_id})
-    return Changes(residents=bool(changed), households=bool(changed), row_id=resident_id)
+        changed = rows.update_changed(conn, "residents", rid, {"household_id": hid, "relation": code, "grid_id": grid_id})
+    return Changes(residents=bool(changed), households=bool(changed), row_id=rid)
 
 
 _ROW_SQL = """
@@ -109,20 +134,58 @@ def _to_row(r: tuple[Any, ...]) -> HouseholdRow:
                         members=int(r[6]))
 
 
-def search(ledger: Ledger, query: str = "", limit: int = 200) -> list[HouseholdRow]:
-    """Households by 户号, address or the head's name (empty query: the first ``limit`` by 户号)."""
+_MAX_CHAR = "\U0010ffff"  # sorts after every character: [q, q + _MAX_CHAR) is "starts with q"
+
+
+def search(ledger: Ledger, query: str = "", limit: int = 200, *, grid_id: str | None = None) -> list[HouseholdRow]:
+    """Households by 户号, address or the head's name (empty query: the first ``limit`` by 户号), optionally only
+    those of one grid."""
     q = query.strip()
     sql = _ROW_SQL + " WHERE h.status = 'active'"
     params: list[object] = []
+    if grid_id is not None:
+        sql += " AND h.grid_id = ?"
+        params.append(grid_id)
     if q:
-        sql += """ AND (h.household_no LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\' OR EXISTS (
-                     SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.relation = '02'
-                         AND r.name LIKE ? ESCAPE '\\'))"""
-        like = fields.like_escape(q)
-        params += [f"{like}%", f"%{like}%", f"{like}%"]
+        # The head subquery runs once (not per household) on the partial name index (its WHERE is repeated so
+        # SQLite can use it); 户号 is a prefix range; only the address needs a scan of the households.
+        sql += """ AND (h.household_no >= ? AND h.household_no < ? OR h.address LIKE ? ESCAPE '\\'
+                     OR h.id IN (SELECT r.household_id FROM residents r WHERE r.name >= ? AND r.name < ?
+                                     AND r.status NOT IN ('merged', 'deleted') AND r.status = 'active'
+                                     AND r.relation = '02'))"""
+        upper = q + _MAX_CHAR
+        params += [q, upper, f"%{fields.like_escape(q)}%", q, upper]
     sql += " ORDER BY h.household_no LIMIT ?"
     params.append(limit)
     return [_to_row(r) for r in ledger.store.conn.execute(sql, params)]
+
+
+def by_grid(ledger: Ledger, grid_id: str, limit: int = 500) -> list[HouseholdRow]:
+    """The active households of one grid, by 户号 (at most ``limit``)."""
+    return search(ledger, "", limit, grid_id=grid_id)
+
+
+def count(ledger: Ledger, *, grid_id: str | None = None) -> int:
+    """Active households (of one grid, when given)."""
+    if grid_id is None:
+        return int(ledger.store.conn.execute("SELECT count(*) FROM households WHERE status = 'active'").fetchone()[0])
+    return int(ledger.store.conn.execute("SELECT count(*) FROM households WHERE status = 'active' AND grid_id = ?",
+                                         (grid_id,)).fetchone()[0])
+
+
+def get(ledger: Ledger, household_id: str) -> HouseholdRow | None:
+    """One active household (None when unknown or dissolved)."""
+    rec = ledger.store.conn.execute(_ROW_SQL + " WHERE h.id = ? AND h.status = 'active'", (household_id,)).fetchone()
+    return None if rec is None else _to_row(rec)
+
+
+def form_values(ledger: Ledger, household_id: str) -> HouseholdInput:
+    """The stored values of a household as an input (for an edit form); ``UserError`` when it does not exist."""
+    rec = ledger.store.conn.execute("SELECT grid_id, household_no, address, notes FROM households WHERE id = ?",
+                                    (household_id,)).fetchone()
+    if rec is None:
+        raise UserError("household_id", "not_found", "所选的户不存在，可能已被删除")
+    return HouseholdInput(grid_id=rec[0], household_no=rec[1], address=rec[2], notes=rec[3])
 
 
 def members(ledger: Ledger, household_id: str) -> list[tuple[str, str, str]]:
@@ -130,3 +193,36 @@ def members(ledger: Ledger, household_id: str) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2] or "") for r in ledger.store.conn.execute(
         "SELECT id, name, relation FROM residents WHERE household_id = ? AND status = 'active' "
         "ORDER BY relation IS NOT '02', relation, birth_date", (household_id,))]
+
+
+def member_rows(ledger: Ledger, household_id: str) -> list[MemberRow]:
+    """The active members with their relation and sex labels and masked ID numbers, the head first."""
+    relations = code_table("relation")
+    sexes = code_table("sex")
+    out = []
+    for r in ledger.store.conn.execute(
+            "SELECT id, name, relation, sex, birth_date, id_masked FROM residents "
+            "WHERE household_id = ? AND status = 'active' "
+            "ORDER BY relation IS NOT '02', relation, birth_date, name", (household_id,)):
+        sex = sexes.get(r[3] or "")
+        out.append(MemberRow(id=r[0], name=r[1], relation=r[2] or "", relation_label=relations.label_or(r[2]),
+                             sex=sex.display if sex is not None else "", birth_date=r[4] or "",
+                             id_masked=r[5] or ""))
+    return out
+
+
+def dissolve(ledger: Ledger, household_id: str) -> Changes:
+    """Mark an empty household dissolved (注销); refused while it still has active members."""
+    with ledger.store.write() as conn:
+        household = rows.get(conn, "households", household_id)
+        if household is None:
+            raise UserError("household_id", "not_found", "所选的户不存在，可能已被删除")
+        if household["status"] != "active":
+            raise UserError("household_id", "already_dissolved", "该户已经注销")
+        left = conn.execute("SELECT count(*) FROM residents WHERE household_id = ? AND status = 'active'",
+                            (household_id,)).fetchone()[0]
+        if left:
+            raise UserError("household_id", "household_not_empty",
+                            f"该户还有{left}名在册成员，请先把他们迁入其他户，再注销此户")
+        rows.update_changed(conn, "households", household_id, {"status": "dissolved"})
+    return Changes(households=True, row_id=household_id)

@@ -5,7 +5,7 @@ field's error appears next to it in Chinese as soon as the clerk has touched it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QListView, QListWidgetItem, QWidget
 
 from zhzx_desktop.domain.citizen_id import parse_citizen_id
 from zhzx_desktop.domain.codes import code_table
@@ -60,8 +60,12 @@ class ResidentDialog(QDialog):
         _fill_codes(ui.relation_combo, "relation", blank=self.tr("（未填）"))
         _fill_codes(ui.residence_type_combo, "residence_type")
         ui.grid_combo.addItem(self.tr("（未分网格）"), "")
-        for grid in grids.summaries(ctx.ledger):
-            ui.grid_combo.addItem(grid.name, grid.id)
+        for grid_id, grid_name in grids.options(ctx.ledger):
+            ui.grid_combo.addItem(grid_name, grid_id)
+        ui.category_list.setFlow(QListView.Flow.LeftToRight)  # a grid of check boxes, not one long column
+        ui.category_list.setWrapping(True)
+        ui.category_list.setResizeMode(QListView.ResizeMode.Adjust)
+        ui.category_list.setSpacing(2)
         for entry in code_table("resident_category").entries:
             item = QListWidgetItem(entry.label + (_SENSITIVE_NOTE if entry.sensitive else ""))
             item.setData(Qt.ItemDataRole.UserRole, entry.code)
@@ -172,6 +176,7 @@ class ResidentDialog(QDialog):
             ui.id_info_label.setText(info)
         else:
             ui.id_info_label.clear()
+        ui.id_info_label.setVisible(derived is not None)
         ui.birth_date_edit.setReadOnly(locked)
         ui.sex_combo.setEnabled(not locked)
 

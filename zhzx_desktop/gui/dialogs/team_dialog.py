@@ -44,8 +44,8 @@ class TeamDialog(QDialog):
         for entry in code_table("team_type").entries:
             self.ui.type_combo.addItem(entry.label, entry.code)
         self.ui.grid_combo.addItem(self.tr("（不属于某个网格）"), None)
-        for grid in grids.summaries(ctx.ledger):
-            self.ui.grid_combo.addItem(grid.name, grid.id)
+        for grid_id, grid_name in grids.options(ctx.ledger):
+            self.ui.grid_combo.addItem(grid_name, grid_id)
 
         self.picker.picked.connect(self._on_picker_picked)
         self.picker.results.itemClicked.connect(self._on_picker_item_clicked)

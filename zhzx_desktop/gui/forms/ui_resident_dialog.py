@@ -189,47 +189,47 @@ class Ui_ResidentDialog(object):
         self.residence_type_label = QLabel(ResidentDialog)
         self.residence_type_label.setObjectName(u"residence_type_label")
 
-        self.fields_layout.addWidget(self.residence_type_label, 6, 2, 1, 1)
+        self.fields_layout.addWidget(self.residence_type_label, 7, 2, 1, 1)
 
         self.residence_type_combo = QComboBox(ResidentDialog)
         self.residence_type_combo.setObjectName(u"residence_type_combo")
 
-        self.fields_layout.addWidget(self.residence_type_combo, 6, 3, 1, 1)
+        self.fields_layout.addWidget(self.residence_type_combo, 7, 3, 1, 1)
 
         self.residence_type_error = QLabel(ResidentDialog)
         self.residence_type_error.setObjectName(u"residence_type_error")
 
-        self.fields_layout.addWidget(self.residence_type_error, 7, 3, 1, 1)
+        self.fields_layout.addWidget(self.residence_type_error, 8, 3, 1, 1)
 
         self.address_label = QLabel(ResidentDialog)
         self.address_label.setObjectName(u"address_label")
 
-        self.fields_layout.addWidget(self.address_label, 8, 2, 1, 1)
+        self.fields_layout.addWidget(self.address_label, 9, 2, 1, 1)
 
         self.address_edit = QLineEdit(ResidentDialog)
         self.address_edit.setObjectName(u"address_edit")
 
-        self.fields_layout.addWidget(self.address_edit, 8, 3, 1, 1)
+        self.fields_layout.addWidget(self.address_edit, 9, 3, 1, 1)
 
         self.address_error = QLabel(ResidentDialog)
         self.address_error.setObjectName(u"address_error")
 
-        self.fields_layout.addWidget(self.address_error, 9, 3, 1, 1)
+        self.fields_layout.addWidget(self.address_error, 10, 3, 1, 1)
 
         self.occupation_label = QLabel(ResidentDialog)
         self.occupation_label.setObjectName(u"occupation_label")
 
-        self.fields_layout.addWidget(self.occupation_label, 10, 2, 1, 1)
+        self.fields_layout.addWidget(self.occupation_label, 11, 2, 1, 1)
 
         self.occupation_edit = QLineEdit(ResidentDialog)
         self.occupation_edit.setObjectName(u"occupation_edit")
 
-        self.fields_layout.addWidget(self.occupation_edit, 10, 3, 1, 1)
+        self.fields_layout.addWidget(self.occupation_edit, 11, 3, 1, 1)
 
         self.occupation_error = QLabel(ResidentDialog)
         self.occupation_error.setObjectName(u"occupation_error")
 
-        self.fields_layout.addWidget(self.occupation_error, 11, 3, 1, 1)
+        self.fields_layout.addWidget(self.occupation_error, 12, 3, 1, 1)
 
         self.fields_layout.setColumnStretch(1, 1)
         self.fields_layout.setColumnStretch(3, 1)
@@ -292,6 +292,7 @@ class Ui_ResidentDialog(object):
 
         self.dialog_layout.addWidget(self.button_box)
 
+        self.dialog_layout.setStretch(1, 1)
 #if QT_CONFIG(shortcut)
         self.name_label.setBuddy(self.name_edit)
         self.id_type_label.setBuddy(self.id_type_combo)

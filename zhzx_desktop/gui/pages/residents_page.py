@@ -167,8 +167,8 @@ class ResidentsPage(Page):
         current = self.grid_combo.currentData()
         self.grid_combo.clear()
         self.grid_combo.addItem(self.tr("全部网格"), "")
-        for grid in grids.summaries(self.ctx.ledger):
-            self.grid_combo.addItem(grid.name, grid.id)
+        for grid_id, grid_name in grids.options(self.ctx.ledger):
+            self.grid_combo.addItem(grid_name, grid_id)
         self.grid_combo.setCurrentIndex(max(self.grid_combo.findData(current or ""), 0))
 
     # ---- the filter ----
