@@ -52,6 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
     lister.add_argument("--query", default="", help="与界面相同的搜索：姓名、拼音、首字母、身份证号后几位、电话")
     lister.add_argument("--limit", type=int, default=200)
     lister.add_argument("--json", action="store_true", help="输出 JSON（每行一个对象的数组）")
+
+    importer = verbs.add_parser("import", help="从 Excel 花名册导入居民")
+    importer.add_argument("what", choices=["residents"])
+    importer.add_argument("file", type=Path, help="花名册文件（.xlsx）")
+    _db_options(importer, required=True)
+    importer.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    importer.add_argument("--all-or-nothing", action="store_true",
+                          help="有任何一行有问题就一行也不导入（默认：只导入无误的行）")
+    importer.add_argument("--map", action="append", default=[], metavar="表头=字段",
+                          help="指定列对应，如 --map 证件号=id_number（可多次使用）；字段：name id_number sex birth_date ethnicity phone household_no relation grid address occupation categories residence_type notes，留空表示不导入")
+    importer.add_argument("--report", type=Path, help="把结果写成 JSON 文件（导入数、有问题的行、疑似重复）")
+
+    exporter = verbs.add_parser("export", help="把居民导出为 Excel 花名册（身份证号、电话已遮挡）")
+    exporter.add_argument("what", choices=["residents"])
+    exporter.add_argument("file", type=Path, help="导出文件（.xlsx）")
+    _db_options(exporter, required=True)
+    exporter.add_argument("--query", default="", help="只导出搜索到的居民（与界面相同的搜索）")
     return parser
 
 
@@ -71,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.verb == "list":
             return _list(args)
+        if args.verb == "import":
+            return _import(args)
+        if args.verb == "export":
+            return _export(args)
     except (UserError, KnownError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
@@ -128,4 +149,71 @@ def _list(args: argparse.Namespace) -> int:
     else:
         for rec in records:
             print("\t".join("" if v is None else str(v) for v in rec.values()))
+    return 0
+
+
+def _progress(verb: str):  # type: ignore[no-untyped-def]
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:
+            last[0] = now
+            print(f"\r{verb} {done}/{total}", end="", file=sys.stderr, flush=True)
+    return show
+
+
+def _import(args: argparse.Namespace) -> int:
+    from zhzx_desktop.services import roster_import
+
+    mapping = None
+    if args.map:
+        head = roster_import.read_head(args.file)
+        mapping = dict(head.mapping)
+        for item in args.map:
+            header, sep, field = item.partition("=")
+            if not sep or header not in mapping or (field and field not in roster_import.FIELDS):
+                raise UserError("map", "map_invalid",
+                                f"--map {item} 不正确：应为“表头=字段”，表头须是文件中的列名，字段为 "
+                                + "、".join(roster_import.FIELDS) + "（留空表示不导入）")
+            mapping[header] = field
+    started = time.perf_counter()
+    with _open(args) as ledger:
+        preview = roster_import.parse(ledger, args.file, mapping, progress=_progress("检查"))
+        print(file=sys.stderr)
+        result = roster_import.dry_run_result(preview)
+        try:
+            if not args.dry_run:
+                result = roster_import.commit(ledger, preview, all_or_nothing=args.all_or_nothing,
+                                              progress=_progress("导入"))
+                print(file=sys.stderr)
+        finally:  # a refused import still reports what was wrong
+            if args.report is not None:
+                report = result.report()
+                report["dry_run"] = args.dry_run
+                args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    for problem in result.rejected[:50]:
+        print(f"  第{problem.row}行：{problem.message}", file=sys.stderr)
+    if len(result.rejected) > 50:
+        print(f"  ……另有{len(result.rejected) - 50}个问题（见 --report）", file=sys.stderr)
+    rows = len({p.row for p in result.rejected})
+    seconds = time.perf_counter() - started
+    if args.dry_run:
+        print(f"检查完成（{seconds:.1f} 秒，未导入）：可导入 {result.valid} 行，有问题 {rows} 行，"
+              f"疑似重复 {len(result.duplicates)} 行")
+    else:
+        print(f"导入完成（{seconds:.1f} 秒）：导入 {result.imported} 人，新建 {result.households_created} 户，"
+              f"有问题未导入 {rows} 行，疑似重复 {len(result.duplicates)} 行；撤销编号 {result.journal_id}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from zhzx_desktop.services import roster_export
+    from zhzx_desktop.services.residents import ResidentFilter
+
+    with _open(args) as ledger:
+        result = roster_export.export_residents(ledger, args.file, ResidentFilter(query=args.query),
+                                                progress=_progress("导出"))
+    print(file=sys.stderr)
+    print(f"已导出 {result.count} 人 → {result.path}")
     return 0

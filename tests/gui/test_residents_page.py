@@ -240,3 +240,25 @@ def test_merge_moves_memberships_and_undo_restores(qtbot, page: ResidentsPage) -
     assert conn.execute("SELECT resident_id FROM team_members").fetchone()[0] == drop
     assert journal.table.item(0, 3).text() == "已撤销" and not journal.undo_button.isEnabled()
     assert TODAY.year == 2026
+
+
+def test_export_writes_the_current_filtered_view_masked(qtbot, page: ResidentsPage, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    page.age_min.setValue(40)
+    page.apply_filter()
+    shown = _names(page)
+    target = tmp_path / "out.xlsx"
+    page.export_view(str(target))
+    cells = [str(c) for row in load_workbook(target, read_only=True).active.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert sorted(n for n in ("张三", "李四", "单雄信") if n in cells) == sorted(shown)
+    assert any("********" in c for c in cells) and not any(make_id(seq=101, born="19800101") in c for c in cells)
+
+
+def test_import_wizard_opens_from_the_page_and_reports_changes(qtbot, page: ResidentsPage) -> None:
+    wizard = page.open_import_wizard()
+    assert wizard.isVisible() and page.dialog is wizard
+    with qtbot.waitSignal(page.changed):
+        wizard.changed.emit(residents.register(page.ctx.ledger, ResidentInput(name="导入者")))
+    assert "导入者" in _names(page)

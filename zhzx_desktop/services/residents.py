@@ -18,6 +18,7 @@ from zhzx_desktop.services import fields
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.fields import InvalidInput
 from zhzx_desktop.services.ledger import Ledger
+from zhzx_desktop.services.progress import Progress, report
 from zhzx_desktop.storage import rows, search_index
 
 CITIZEN_ID_TYPE = "111"  # GA/T 517 居民身份证
@@ -170,12 +171,15 @@ def check(ledger: Ledger, data: ResidentInput, *, resident_id: str | None = None
     return _validate(ledger, data, resident_id=resident_id).warnings
 
 
-def check_many(ledger: Ledger, items: Sequence[ResidentInput]) -> list[tuple[str, ...] | InvalidInput]:
+def check_many(ledger: Ledger, items: Sequence[ResidentInput],
+               progress: Progress | None = None) -> list[tuple[str, ...] | InvalidInput]:
     """Validate a batch as ``register_many`` would (an ID number or a household head claimed by an earlier item
     counts): per item, its warnings or its ``InvalidInput``. Nothing is saved."""
     batch = _Batch()
     out: list[tuple[str, ...] | InvalidInput] = []
-    for data in items:
+    for done, data in enumerate(items):
+        if done % 500 == 0:
+            report(progress, done, len(items))
         try:
             out.append(_validate(ledger, data, resident_id=None, batch=batch).warnings)
         except InvalidInput as exc:

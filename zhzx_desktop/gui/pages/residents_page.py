@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.dialogs.export_residents import export_residents
+from zhzx_desktop.gui.dialogs.import_wizard import ImportWizard
 from zhzx_desktop.gui.dialogs.journal_dialog import JournalDialog
 from zhzx_desktop.gui.dialogs.merge_dialog import MergeDialog
 from zhzx_desktop.gui.dialogs.resident_dialog import ResidentDialog
@@ -45,7 +47,7 @@ class ResidentsPage(Page):
 
     def __init__(self, ctx: GuiContext) -> None:
         super().__init__(ctx)
-        self.dialog: ResidentDialog | MergeDialog | JournalDialog | None = None
+        self.dialog: ResidentDialog | MergeDialog | JournalDialog | ImportWizard | None = None
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search_edit")
         self.search_edit.setPlaceholderText(self.tr("查找居民：姓名、拼音、首字母（如 zs）、身份证号或后4位、电话后4位"))
@@ -143,7 +145,7 @@ class ResidentsPage(Page):
         self.merge_button.clicked.connect(self.open_merge_dialog)
         self.journal_button.clicked.connect(self.open_journal_dialog)
         self.import_button.clicked.connect(self.open_import_wizard)
-        self.export_button.clicked.connect(self.export_view)
+        self.export_button.clicked.connect(lambda: self.export_view())
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._load_grids()
@@ -309,11 +311,16 @@ class ResidentsPage(Page):
         dialog.open()
         return dialog
 
-    def open_import_wizard(self) -> None:
-        pass  # wired when the import wizard lands
+    def open_import_wizard(self) -> ImportWizard:
+        wizard = ImportWizard(self.ctx, self)
+        wizard.changed.connect(self.changed.emit)
+        self.dialog = wizard
+        wizard.open()
+        return wizard
 
-    def export_view(self) -> None:
-        pass  # wired when the export lands
+    def export_view(self, file_name: str | None = None) -> None:
+        """Export what the table shows now (search, filters and order) to Excel, IDs and phones masked."""
+        export_residents(self.ctx, self, self.model.filter, file_name=file_name)
 
     # ---- redraw on change ----
 
