@@ -14,7 +14,11 @@ class OutboxStatus:
 
 
 def status(conn: sqlite3.Connection) -> OutboxStatus:
-    pending, oldest = conn.execute(
-        "SELECT count(*), min(client_time) FROM sync_outbox WHERE state IN ('pending', 'inflight')").fetchone()
+    """Counts from the ``(state, seq)`` index alone; the oldest is the first captured (``seq`` order), so reading it
+    touches one row however long the outbox has grown."""
+    pending = conn.execute("SELECT count(*) FROM sync_outbox WHERE state IN ('pending', 'inflight')").fetchone()[0]
     quarantined = conn.execute("SELECT count(*) FROM sync_outbox WHERE state = 'quarantined'").fetchone()[0]
-    return OutboxStatus(int(pending), int(quarantined), oldest)
+    oldest = conn.execute("SELECT client_time FROM sync_outbox WHERE seq = (SELECT min(seq) FROM ("
+                          "SELECT min(seq) AS seq FROM sync_outbox WHERE state = 'pending' UNION ALL "
+                          "SELECT min(seq) FROM sync_outbox WHERE state = 'inflight'))").fetchone()
+    return OutboxStatus(int(pending), int(quarantined), oldest[0] if oldest is not None else None)

@@ -25,7 +25,8 @@ def test_navigation_lists_the_pages_and_switches(qtbot, ctx: GuiContext) -> None
     titles = [window.ui.nav_list.item(i).text() for i in range(window.ui.nav_list.count())]
     assert titles == ["居民", "户", "网格", "队伍"]
     window.ui.nav_list.setCurrentRow(3)
-    assert window.current_page() is window.pages[3] and window.ui.page_stack.currentWidget() is window.pages[3]
+    assert window.current_page() is window.page(3) and window.ui.page_stack.currentWidget() is window.page(3)
+    assert window.page(3).title == "队伍" and window.ui.page_stack.count() == 4
 
 
 def test_status_bar_counts_residents_and_unreported_changes(qtbot, ctx: GuiContext) -> None:
@@ -68,5 +69,5 @@ def test_geometry_and_page_are_remembered(qtbot, ctx: GuiContext, settings: Sett
     window.close()
     again = MainWindow(GuiContext(ctx.ledger, ctx.runner, Settings(settings.path)))
     qtbot.addWidget(again)
-    assert again.current_page() is again.pages[2]
+    assert again.current_page() is again.page(2) and again.page(2).title == "网格"
     assert again.height() == saved[1] == 480 and abs(again.width() - saved[0]) <= 4  # offscreen frame margins

@@ -14,9 +14,8 @@ import functools
 import json
 import sys
 import unicodedata
-from typing import Final
+from typing import Any, Final
 
-from pypinyin import Style, lazy_pinyin, pinyin
 
 from zhzx_desktop import paths
 from zhzx_desktop.domain.validation import is_cjk_char
@@ -28,6 +27,15 @@ _DATA_FILE: Final = "pinyin_surnames.json"
 _CACHE_SIZE: Final = 1 << 16
 
 Reading = tuple[str, ...]
+
+
+@functools.cache
+def _pypinyin() -> Any:
+    """pypinyin, imported on first use: loading its dictionaries takes ~0.2 s, which start-up need not wait for
+    (reading and searching the register needs no pinyin; writing a name does)."""
+    import pypinyin
+
+    return pypinyin
 
 
 @functools.cache
@@ -79,7 +87,7 @@ def _syllable(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _char_readings(char: str) -> Reading:
     """All toneless readings of one character: pypinyin's default first, then its heteronyms (deduplicated)."""
-    options = pinyin(char, style=Style.NORMAL, heteronym=True, errors="default", v_to_u=False)
+    options = _pypinyin().pinyin(char, style=_pypinyin().Style.NORMAL, heteronym=True, errors="default", v_to_u=False)
     seen: list[str] = []
     for reading in options[0] if options else ():
         syllable = _syllable(reading)
@@ -116,7 +124,7 @@ def _tokens(text: str) -> list[tuple[bool, str]]:
 def _run_readings(run: str) -> tuple[tuple[str, Reading], ...]:
     """Per character of a CJK run (a given name): the preferred syllable in context, and its other readings.
     Cached apart from whole names: given names repeat far more often than full names do."""
-    default = lazy_pinyin(run, style=Style.NORMAL, errors="default", v_to_u=False)
+    default = _pypinyin().lazy_pinyin(run, style=_pypinyin().Style.NORMAL, errors="default", v_to_u=False)
     if len(default) != len(run):  # defensive: pypinyin returns one item per character for CJK runs
         default = [_char_readings(c)[0] for c in run]
     out = []
@@ -144,7 +152,7 @@ def name_readings(name: str, limit: int = 4) -> tuple[Reading, ...]:
         spoken = surname_table().get(surname)
         if spoken is None:
             spoken = (_char_readings(surname)[0],) if len(surname) == 1 else tuple(
-                _syllable(s) for s in lazy_pinyin(surname, style=Style.NORMAL, v_to_u=False)
+                _syllable(s) for s in _pypinyin().lazy_pinyin(surname, style=_pypinyin().Style.NORMAL, v_to_u=False)
             )
         preferred.extend(spoken)
         options.extend(() for _ in spoken)

@@ -3,21 +3,41 @@ changes not yet reported to the county, remembered geometry, Ctrl+F / Ctrl+N for
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from sync import outbox
 from zhzx_desktop import APP_DISPLAY_NAME
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.forms.ui_main_window import Ui_MainWindow
-from zhzx_desktop.gui.pages.grids_page import GridsPage
-from zhzx_desktop.gui.pages.households_page import HouseholdsPage
 from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.gui.pages.residents_page import ResidentsPage
-from zhzx_desktop.gui.pages.teams_page import TeamsPage
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.changes import Changes
+
+
+def _households(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.households_page import HouseholdsPage
+    return HouseholdsPage(ctx)
+
+
+def _grids(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.grids_page import GridsPage
+    return GridsPage(ctx)
+
+
+def _teams(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.teams_page import TeamsPage
+    return TeamsPage(ctx)
+
+
+# The navigation, in order. Pages other than 居民 are built (and their modules imported) when first opened, so
+# start-up pays only for the page the clerk sees first.
+PAGES: tuple[tuple[str, Callable[[GuiContext], Page]], ...] = (
+    ("居民", ResidentsPage), ("户", _households), ("网格", _grids), ("队伍", _teams))
 
 
 class MainWindow(QMainWindow):
@@ -27,12 +47,12 @@ class MainWindow(QMainWindow):
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
         self.setWindowTitle(APP_DISPLAY_NAME)
-        self.pages: list[Page] = [ResidentsPage(ctx), HouseholdsPage(ctx), GridsPage(ctx), TeamsPage(ctx)]
-        for page in self.pages:
-            self.ui.nav_list.addItem(self.tr(page.title))
-            self.ui.page_stack.addWidget(page)
-            page.changed.connect(self.apply)
-        self.ui.nav_list.currentRowChanged.connect(self.ui.page_stack.setCurrentIndex)
+        self._pages: list[Page | None] = [None] * len(PAGES)
+        for title, _factory in PAGES:
+            self.ui.nav_list.addItem(self.tr(title))
+            self.ui.page_stack.addWidget(QWidget())  # a placeholder until the page is first opened
+        self.ui.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)
+        self.page(0)
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
         self.sync_label = QLabel()
@@ -47,25 +67,42 @@ class MainWindow(QMainWindow):
         self.new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         self.new_shortcut.activated.connect(lambda: self.current_page().new_item())
         self.restoreGeometry(ctx.settings.get(keys.WINDOW_GEOMETRY))
-        self.ui.nav_list.setCurrentRow(min(max(ctx.settings.get(keys.LAST_PAGE), 0), len(self.pages) - 1))
+        self.ui.nav_list.setCurrentRow(min(max(ctx.settings.get(keys.LAST_PAGE), 0), len(PAGES) - 1))
         self.update_status()
+
+    def page(self, index: int) -> Page:
+        """The page at ``index`` of the navigation, built on first use."""
+        page = self._pages[index]
+        if page is None:
+            page = PAGES[index][1](self.ctx)
+            page.changed.connect(self.apply)
+            placeholder = self.ui.page_stack.widget(index)
+            self.ui.page_stack.insertWidget(index, page)
+            self.ui.page_stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[index] = page
+        return page
 
     @property
     def residents_page(self) -> ResidentsPage:
-        page = self.pages[0]
+        page = self.page(0)
         assert isinstance(page, ResidentsPage)
         return page
 
     def current_page(self) -> Page:
-        return self.pages[self.ui.page_stack.currentIndex()]
+        return self.page(self.ui.page_stack.currentIndex())
 
-    def show_page(self, page: Page) -> None:
-        self.ui.nav_list.setCurrentRow(self.pages.index(page))
+    def _on_nav_list_current_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.page(row)
+            self.ui.page_stack.setCurrentIndex(row)
 
     def apply(self, changes: Changes) -> None:
-        """A page saved something: every page redraws what the change record says changed."""
-        for page in self.pages:
-            page.apply(changes)
+        """A page saved something: every built page redraws what the change record says changed (a page built
+        later reads everything fresh)."""
+        for page in self._pages:
+            if page is not None:
+                page.apply(changes)
         self.update_status()
 
     def update_status(self) -> None:

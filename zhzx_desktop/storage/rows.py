@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 
 def new_id() -> str:
     """A client-generated primary key (UUID v4, hex with dashes)."""
@@ -22,6 +20,8 @@ def now_utc() -> str:
 
 def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert rows (inside the caller's ``Store.write()``); columns must exist already."""
+    import sqlite_utils  # on first write: its import costs start-up ~50 ms, and reading needs none of it
+
     sqlite_utils.Database(conn, execute_plugins=False, recursive_triggers=False).table(table).insert_all(
         (dict(r) for r in rows), batch_size=500, alter=False)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -24,8 +25,6 @@ from PySide6.QtWidgets import (
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
-from zhzx_desktop.gui.dialogs.export_residents import export_residents
-from zhzx_desktop.gui.dialogs.import_wizard import ImportWizard
 from zhzx_desktop.gui.dialogs.journal_dialog import JournalDialog
 from zhzx_desktop.gui.dialogs.merge_dialog import MergeDialog
 from zhzx_desktop.gui.dialogs.resident_dialog import ResidentDialog
@@ -35,6 +34,9 @@ from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.services import grids, residents
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.residents import ResidentFilter
+
+if TYPE_CHECKING:
+    from zhzx_desktop.gui.dialogs.import_wizard import ImportWizard
 
 SEARCH_DEBOUNCE_MS = 150
 _COLUMN_WIDTHS = (110, 50, 100, 170, 120, 90, 140, 70)
@@ -312,6 +314,8 @@ class ResidentsPage(Page):
         return dialog
 
     def open_import_wizard(self) -> ImportWizard:
+        from zhzx_desktop.gui.dialogs.import_wizard import ImportWizard  # (and openpyxl) only when used
+
         wizard = ImportWizard(self.ctx, self)
         wizard.changed.connect(self.changed.emit)
         self.dialog = wizard
@@ -320,6 +324,8 @@ class ResidentsPage(Page):
 
     def export_view(self, file_name: str | None = None) -> None:
         """Export what the table shows now (search, filters and order) to Excel, IDs and phones masked."""
+        from zhzx_desktop.gui.dialogs.export_residents import export_residents  # only when used
+
         export_residents(self.ctx, self, self.model.filter, file_name=file_name)
 
     # ---- redraw on change ----
