@@ -262,3 +262,16 @@ def test_import_wizard_opens_from_the_page_and_reports_changes(qtbot, page: Resi
     with qtbot.waitSignal(page.changed):
         wizard.changed.emit(residents.register(page.ctx.ledger, ResidentInput(name="导入者")))
     assert "导入者" in _names(page)
+
+
+def test_status_change_of_a_selection_is_one_undoable_step(qtbot, page: ResidentsPage) -> None:
+    page.table.selectAll()
+    with qtbot.waitSignal(page.changed):
+        page.set_status("deleted")
+    assert page.model.rowCount() == 0 and residents.count(page.ctx.ledger) == 0
+    journal = page.open_journal_dialog()
+    assert journal.table.item(0, 1).text() == "状态" and "删除" in journal.table.item(0, 2).text()
+    assert "等3人" in journal.table.item(0, 2).text()
+    with qtbot.waitSignal(page.changed):
+        journal.undo_button.click()
+    assert page.model.rowCount() == 3

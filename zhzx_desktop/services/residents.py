@@ -14,7 +14,7 @@ from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_id, mask_phone
 from zhzx_desktop.domain.validation import normalize_name, normalize_phone, validate_birth_date
 from zhzx_desktop.errors import UserError
-from zhzx_desktop.services import fields
+from zhzx_desktop.services import fields, journal
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.fields import InvalidInput
 from zhzx_desktop.services.ledger import Ledger
@@ -240,15 +240,30 @@ def update(ledger: Ledger, resident_id: str, data: ResidentInput) -> Changes:
                    row_id=resident_id)
 
 
-def set_status(ledger: Ledger, resident_id: str, status: str) -> Changes:
-    """Mark a resident moved out, deceased or deleted (residents are never erased: SYNC.md §7.2)."""
-    if status not in STATUSES or status == "merged":
+_STATUS_LABELS = {"active": "恢复为在册", "moved_out": "标记为已迁出", "deceased": "标记为已故", "deleted": "删除（误登记）"}
+
+
+def set_status(ledger: Ledger, resident_ids: str | Sequence[str], status: str) -> Changes:
+    """Mark residents moved out, deceased, deleted or active again (residents are never erased: SYNC.md §7.2).
+    One transaction and one journal entry, so 操作记录 can undo it (a deleted resident leaves every list)."""
+    ids = [resident_ids] if isinstance(resident_ids, str) else list(resident_ids)
+    if status not in _STATUS_LABELS:
         raise UserError("status", "status_invalid", "居民状态不正确")
+    steps: list[journal.Step] = []
+    names: list[str] = []
     with ledger.store.write() as conn:
-        if rows.get(conn, "residents", resident_id) is None:
-            raise UserError("id", "not_found", "该居民不存在，可能已被删除")
-        changed = rows.update_changed(conn, "residents", resident_id, {"status": status})
-    return Changes(residents=bool(changed), row_id=resident_id)
+        for resident_id in ids:
+            current = rows.get(conn, "residents", resident_id)
+            if current is None or current["status"] == "merged":
+                raise UserError("id", "not_found", "该居民不存在，或已被合并")
+            if rows.update_changed(conn, "residents", resident_id, {"status": status}):
+                steps.append(journal.updated("residents", resident_id, {"status": current["status"]},
+                                             {"status": status}))
+                names.append(current["name"])
+        if steps:
+            more = f"等{len(names)}人" if len(names) > 1 else ""
+            journal.record(conn, "status", f"{_STATUS_LABELS[status]}：{names[0]}{more}", steps)
+    return Changes(residents=bool(steps), journal=bool(steps), row_id=ids[0] if len(ids) == 1 else None)
 
 
 def reveal_id(ledger: Ledger, resident_id: str) -> str:

@@ -10,11 +10,11 @@ CREATE INDEX grid_workers_resident ON grid_workers(resident_id) WHERE resident_i
 CREATE INDEX activity_participants_resident ON activity_participants(resident_id);
 CREATE INDEX teams_leader ON teams(leader_resident_id) WHERE leader_resident_id IS NOT NULL;
 
--- The undo journal: one entry per undoable action (an import, a merge) with the row-level steps that undo it.
+-- The undo journal: one entry per undoable action (an import, a merge, a status change) with the row-level steps that undo it.
 -- Local bookkeeping: not captured, never synced (the undo itself is captured like any other edit).
 CREATE TABLE journal (
   id         TEXT PRIMARY KEY NOT NULL,
-  kind       TEXT NOT NULL CHECK (kind IN ('import', 'merge')),
+  kind       TEXT NOT NULL CHECK (kind IN ('import', 'merge', 'status')),
   label      TEXT NOT NULL,
   steps      TEXT NOT NULL,                     -- JSON list, see services/journal.py
   size       INTEGER NOT NULL,                  -- rows the action touched, for the list

@@ -22,7 +22,7 @@ from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.services import journal
 from zhzx_desktop.services.changes import Changes
 
-_KINDS = {"import": "导入", "merge": "合并"}
+_KINDS = {"import": "导入", "merge": "合并", "status": "状态"}
 
 
 class JournalDialog(QDialog):
@@ -55,7 +55,7 @@ class JournalDialog(QDialog):
         buttons.addWidget(self.undo_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("最近的导入与合并。撤销会把这次操作改动的记录恢复原样；之后又被修改过的记录不会被覆盖。")))
+        layout.addWidget(QLabel(self.tr("最近的导入、合并和状态更改。撤销会把这次操作改动的记录恢复原样；之后又被修改过的记录不会被覆盖。")))
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self.undo_button.clicked.connect(self._on_undo_button_clicked)

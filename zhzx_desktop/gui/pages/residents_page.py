@@ -52,7 +52,8 @@ class ResidentsPage(Page):
         self.dialog: ResidentDialog | MergeDialog | JournalDialog | ImportWizard | None = None
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("search_edit")
-        self.search_edit.setPlaceholderText(self.tr("查找居民：姓名、拼音、首字母（如 zs）、身份证号或后4位、电话后4位"))
+        self.search_edit.setPlaceholderText(self.tr("查找：姓名、拼音、首字母 zs、身份证后4位、电话"))
+        self.search_edit.setToolTip(self.tr("可输入姓名、全拼（zhangsan）、首字母（zs）、完整身份证号或后4位、电话号码或后4位"))
         self.search_edit.setClearButtonEnabled(True)
         self.grid_combo = QComboBox()
         self.grid_combo.setObjectName("grid_filter")
@@ -286,15 +287,14 @@ class ResidentsPage(Page):
             self.select_resident(changes.row_id)
 
     def set_status(self, status: str) -> None:
-        changed = Changes()
+        """Mark the selected residents (one undoable step in 操作记录)."""
         try:
-            for resident_id in self.selected_ids():
-                result = residents.set_status(self.ctx.ledger, resident_id, status)
-                changed = replace(changed, residents=changed.residents or result.residents)
+            changes = residents.set_status(self.ctx.ledger, self.selected_ids(), status)
         except UserError as exc:
             show_error(self, exc)
-        if changed.residents:
-            self.changed.emit(changed)
+            return
+        if changes.residents:
+            self.changed.emit(changes)
 
     def open_merge_dialog(self) -> MergeDialog | None:
         ids = self.selected_ids()
