@@ -16,7 +16,6 @@ import sys
 import unicodedata
 from typing import Any, Final
 
-
 from zhzx_desktop import paths
 from zhzx_desktop.domain.validation import is_cjk_char
 from zhzx_desktop.errors import KnownError

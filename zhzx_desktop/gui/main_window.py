@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         pending = outbox.status(self.ctx.ledger.store.conn).pending
         self.sync_label.setText(self.tr("未上报变更 %1 条").replace("%1", f"{pending:,}"))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
         self.ctx.settings.set(keys.LAST_PAGE, self.ui.page_stack.currentIndex())
         self.ctx.settings.sync()

@@ -13,7 +13,7 @@ _FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox)
 
 
 class EnterMovesFocus(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier

@@ -38,7 +38,7 @@ class ResidentPicker(QWidget):
         self.search_edit.installEventFilter(self)
         self.results.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in the picker picks (and goes no further: it must not press the dialog's default button)."""
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
