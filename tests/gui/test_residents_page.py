@@ -275,3 +275,17 @@ def test_status_change_of_a_selection_is_one_undoable_step(qtbot, page: Resident
     with qtbot.waitSignal(page.changed):
         journal.undo_button.click()
     assert page.model.rowCount() == 3
+
+
+def test_edit_with_a_bad_id_is_refused_inline_and_keeps_the_stored_one(qtbot, page: ResidentsPage) -> None:
+    page.search_edit.setText("李四")
+    page.apply_filter()
+    page.table.selectRow(0)
+    dialog = page.edit_selected()
+    assert dialog is not None
+    before = residents.get(page.ctx.ledger, dialog.resident_id or "")
+    qtbot.keyClicks(dialog.ui.id_number_edit, "43022320100101102")  # 17 characters
+    qtbot.waitUntil(lambda: bool(dialog.errors.text("id_number")), timeout=2000)
+    dialog.accept()
+    assert dialog.isVisible() and dialog.changes is None and "身份证号" in dialog.errors.text("id_number")
+    assert residents.get(page.ctx.ledger, dialog.resident_id or "") == before
