@@ -12,6 +12,7 @@ from sync import outbox
 from zhzx_desktop import APP_DISPLAY_NAME
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.errors import show_message
 from zhzx_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.gui.pages.residents_page import ResidentsPage
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(self.tr("未上报变更 %1 条").replace("%1", f"{pending:,}"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx.runner.busy:  # closing would wait for it with a frozen window: say so instead
+            event.ignore()
+            show_message(self, self.tr("还有操作正在进行（如导入、导出）。请等它完成，或在进度窗口中点“取消”后再关闭。"))
+            return
         self.ctx.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
         self.ctx.settings.set(keys.LAST_PAGE, self.ui.page_stack.currentIndex())
         self.ctx.settings.sync()

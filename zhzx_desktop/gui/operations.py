@@ -61,7 +61,10 @@ class Op:
 
 class Runner(Protocol):
     def run(self, job: Job, *, on_success: Success, on_failure: Failure | None = None, label: str | None = None,
-            parent: QWidget | None = None) -> Op: ...
+            parent: QWidget | None = None, cancellable: bool = True) -> Op: ...
+
+    @property
+    def busy(self) -> bool: ...
 
     def shutdown(self) -> None: ...
 
@@ -90,7 +93,8 @@ class ThreadRunner(QObject):
         self._progressed.connect(self._on_progressed, Qt.ConnectionType.QueuedConnection)
 
     def run(self, job: Job, *, on_success: Success, on_failure: Failure | None = None, label: str | None = None,
-            parent: QWidget | None = None) -> Op:
+            parent: QWidget | None = None, cancellable: bool = True) -> Op:
+        """``cancellable=False`` for a job that never reports progress (so could not stop): no 取消 button."""
         op = Op(label)
         dialog = None
         if label is not None:
@@ -102,6 +106,8 @@ class ThreadRunner(QObject):
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.canceled.connect(op.cancel)
+            if not cancellable:
+                dialog.setCancelButton(None)
             dialog.setValue(0)
         op.emit_progress = lambda done, total: self._progressed.emit(op, done, total)
         self._pending[op] = (on_success, on_failure, parent, dialog)
@@ -165,8 +171,10 @@ class InlineRunner:
         self._ledger = ledger
         self.labels: list[str | None] = []
 
+    busy = False
+
     def run(self, job: Job, *, on_success: Success, on_failure: Failure | None = None, label: str | None = None,
-            parent: QWidget | None = None) -> Op:
+            parent: QWidget | None = None, cancellable: bool = True) -> Op:
         op = Op(label)
         self.labels.append(label)
         try:

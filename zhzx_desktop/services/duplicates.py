@@ -109,8 +109,8 @@ def merge(ledger: Ledger, keep_id: str, drop_id: str) -> Changes:
             raise UserError("id_number", "merge_other_id",
                             f"两人的身份证号不同（{keep['id_masked']} 与 {drop['id_masked']}），不是同一人，不能合并")
         fill = {c: drop[c] for c in _FILLED if keep[c] in _EMPTY and drop[c] not in _EMPTY}
-        if not keep["id_hmac"] and drop["id_hmac"]:
-            fill.update(id_type=drop["id_type"], sex=drop["sex"])
+        if not keep["id_hmac"] and drop["id_hmac"]:  # the ID number decides sex and birth date: they go together
+            fill.update(id_type=drop["id_type"], sex=drop["sex"], birth_date=drop["birth_date"])
         if not keep["household_id"] and drop["household_id"]:
             fill.update(household_id=drop["household_id"], relation=drop["relation"], grid_id=drop["grid_id"])
         _update(conn, steps, "residents", drop, {"status": "merged", "merged_into": keep_id})

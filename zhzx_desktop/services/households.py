@@ -93,7 +93,8 @@ def update(ledger: Ledger, household_id: str, data: HouseholdInput) -> Changes:
         fields.reference(conn, "households", household_id, "household_id", required=True)
         changed = rows.update_changed(conn, "households", household_id, _values(ledger, data, household_id))
         if "grid_id" in changed:  # the members move with their household (each change captured per resident)
-            conn.execute("UPDATE residents SET grid_id = ? WHERE household_id = ?", (changed["grid_id"], household_id))
+            conn.execute("UPDATE residents SET grid_id = ? WHERE household_id = ? "
+                         "AND status NOT IN ('merged', 'deleted')", (changed["grid_id"], household_id))
     return Changes(households=bool(changed), residents="grid_id" in changed, row_id=household_id)
 
 

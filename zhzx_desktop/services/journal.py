@@ -23,6 +23,7 @@ from typing import Any
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.ledger import Ledger
+from zhzx_desktop.services.progress import Progress, report
 from zhzx_desktop.storage import rows
 
 Step = dict[str, Any]
@@ -72,8 +73,9 @@ def recent(ledger: Ledger, limit: int = 20) -> list[JournalEntry]:
         "LIMIT ?", (limit,))]
 
 
-def undo(ledger: Ledger, entry_id: str) -> Changes:
-    """Undo one journal entry; raises ``UserError`` (and changes nothing) when it cannot be undone cleanly."""
+def undo(ledger: Ledger, entry_id: str, progress: Progress | None = None) -> Changes:
+    """Undo one journal entry; raises ``UserError`` (and changes nothing) when it cannot be undone cleanly
+    (cancel included: the progress report raises ``Cancelled`` and the transaction rolls back)."""
     touched: set[str] = set()
     with ledger.store.write() as conn:
         entry = conn.execute("SELECT label, steps, undone_at FROM journal WHERE id = ?", (entry_id,)).fetchone()
@@ -81,11 +83,16 @@ def undo(ledger: Ledger, entry_id: str) -> Changes:
             raise UserError("journal", "not_found", "找不到这条操作记录")
         if entry[2] is not None:
             raise UserError("journal", "already_undone", f"“{entry[0]}”已于{entry[2][:10]}撤销过")
-        for step in reversed(json.loads(entry[1])):
+        steps = json.loads(entry[1])
+        for done, step in enumerate(reversed(steps)):
             _undo_step(conn, step)
             touched.add(step["table"])
+            if done % 500 == 0:
+                report(progress, done, len(steps))
         if "households" in touched:
-            _check_households(conn, json.loads(entry[1]))
+            _check_households(conn, steps)
+        check_listed(conn, [s["id"] for s in steps if s["op"] == "update" and s["table"] == "residents"
+                            and "status" in s["old"]])
         conn.execute("UPDATE journal SET undone_at = ? WHERE id = ?", (rows.now_utc(), entry_id))
     flags: dict[str, Any] = {_CHANGES[t]: True for t in touched if t in _CHANGES}
     return Changes(journal=True, **flags)
@@ -94,6 +101,8 @@ def undo(ledger: Ledger, entry_id: str) -> Changes:
 def _undo_step(conn: sqlite3.Connection, step: Step) -> None:
     table = step["table"]
     if step["op"] == "insert":
+        if table == "residents":
+            _check_unused(conn, step["id"])
         if table in _RETIRE:
             column, value = _RETIRE[table]
             conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ? AND {column} IS NOT ?",
@@ -121,3 +130,49 @@ def _check_households(conn: sqlite3.Connection, steps: list[Step]) -> None:
         if left is not None:
             raise UserError("journal", "household_in_use",
                             f"户 {left[0] or '（无户号）'} 在导入后又加入了其他成员，无法撤销；请先把这些成员迁出")
+
+
+# Rows that point at a resident (table, column): a resident an action created may only be retired by its undo while
+# nothing added since points at it.
+_USES = (("team_members", "resident_id", "是队伍成员"), ("activity_participants", "resident_id", "参加过队伍活动"),
+         ("case_parties", "resident_id", "是调解案件的当事人"), ("case_mediators", "resident_id", "是调解员"),
+         ("grid_workers", "resident_id", "是网格员"), ("teams", "leader_resident_id", "是队伍负责人"))
+
+
+def _check_unused(conn: sqlite3.Connection, resident_id: str) -> None:
+    rec = conn.execute("SELECT name, status FROM residents WHERE id = ?", (resident_id,)).fetchone()
+    if rec is None:
+        return
+    name, status = rec
+    why = "已被合并到另一条记录" if status == "merged" else None
+    if why is None and conn.execute("SELECT 1 FROM residents WHERE merged_into = ? AND status = 'merged'",
+                                    (resident_id,)).fetchone():
+        why = "有另一条记录合并到了此人"
+    for table, column, what in _USES:
+        if why is None and conn.execute(f"SELECT 1 FROM {table} WHERE {column} = ?", (resident_id,)).fetchone():
+            why = what
+    if why is not None:
+        raise UserError("journal", "used_since", f"{name}在此之后{why}，撤销会让这些记录失去对象；请先撤销或更正那些操作")
+
+
+def check_listed(conn: sqlite3.Connection, resident_ids: list[str]) -> None:
+    """Residents put back on the register (restored, or un-merged) must not clash with the register as it is now:
+    the same ID number as another listed resident, or a second head in their household."""
+    for resident_id in resident_ids:
+        rec = conn.execute("SELECT name, status, id_hmac, id_masked, household_id, relation FROM residents "
+                           "WHERE id = ?", (resident_id,)).fetchone()
+        if rec is None or rec[1] in ("merged", "deleted"):
+            continue
+        name, _status, id_hmac, id_masked, household_id, relation = rec
+        if id_hmac is not None:
+            other = conn.execute("SELECT name FROM residents WHERE id_hmac = ? AND id != ? "
+                                 "AND status NOT IN ('merged', 'deleted')", (id_hmac, resident_id)).fetchone()
+            if other is not None:
+                raise UserError("id_number", "id_duplicate",
+                                f"{name}的身份证号（{id_masked}）现已登记在{other[0]}名下，不能恢复；请先核对这两条记录")
+        if household_id is not None and relation == "02":
+            other = conn.execute("SELECT name FROM residents WHERE household_id = ? AND relation = '02' "
+                                 "AND status = 'active' AND id != ?", (household_id, resident_id)).fetchone()
+            if other is not None and rec[1] == "active":
+                raise UserError("relation", "second_head",
+                                f"{name}所在的户现已有户主（{other[0]}），不能恢复为户主；请先调整该户的户主")

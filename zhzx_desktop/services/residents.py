@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -260,6 +261,7 @@ def set_status(ledger: Ledger, resident_ids: str | Sequence[str], status: str) -
                 steps.append(journal.updated("residents", resident_id, {"status": current["status"]},
                                              {"status": status}))
                 names.append(current["name"])
+        journal.check_listed(conn, [s["id"] for s in steps])
         if steps:
             more = f"等{len(names)}人" if len(names) > 1 else ""
             journal.record(conn, "status", f"{_STATUS_LABELS[status]}：{names[0]}{more}", steps)
@@ -366,20 +368,33 @@ def select_rids(ledger: Ledger, flt: ResidentFilter) -> array[int]:
         return array("q", (r[0] for r in conn.execute(f"SELECT r.rid FROM residents r WHERE {where} ORDER BY {order}",
                                                       params)))
     number = _full_id_query(ledger, flt.query)
-    if number is not None:
-        ranked = [r[0] for r in conn.execute("SELECT rid FROM residents WHERE id_hmac = ?",
-                                             (ledger.cipher.lookup_hash(number),))]
-    else:
-        ranked = search_index.lookup(conn, search_index.plan(flt.query), SEARCH_LIMIT)
-    if not ranked:
-        return array("q")
-    marks = ",".join("?" * len(ranked))
-    kept = conn.execute(f"SELECT r.rid FROM residents r WHERE r.rid IN ({marks}) AND {where}"
-                        + (f" ORDER BY {order}" if flt.sort else ""), [*ranked, *params]).fetchall()
-    if flt.sort:
-        return array("q", (r[0] for r in kept))
-    keep = {r[0] for r in kept}
-    return array("q", (rid for rid in ranked if rid in keep))
+    probes = search_index.plan(flt.query)
+    limit = SEARCH_LIMIT
+    while True:  # the filters apply to the ranked matches: widen the lookup until SEARCH_LIMIT of them pass
+        if number is not None:
+            ranked = [r[0] for r in conn.execute("SELECT rid FROM residents WHERE id_hmac = ?",
+                                                 (ledger.cipher.lookup_hash(number),))]
+        else:
+            ranked = search_index.lookup(conn, probes, limit)
+        kept = _passing(conn, ranked, where, params)
+        if len(kept) >= SEARCH_LIMIT or len(ranked) < limit or number is not None:
+            kept = kept[:SEARCH_LIMIT]
+            if flt.sort and kept:
+                kept = [r[0] for r in conn.execute(f"SELECT r.rid FROM residents r WHERE r.rid IN "
+                                                   f"({','.join('?' * len(kept))}) ORDER BY {order}", kept)]
+            return array("q", kept)
+        limit *= 4
+
+
+def _passing(conn: sqlite3.Connection, ranked: list[int], where: str, params: list[object]) -> list[int]:
+    """The rids of ``ranked`` that pass ``where``, in rank order."""
+    keep: set[int] = set()
+    for start in range(0, len(ranked), 10_000):  # under SQLite's bound-parameter limit
+        part = ranked[start:start + 10_000]
+        keep.update(r[0] for r in conn.execute(
+            f"SELECT r.rid FROM residents r WHERE r.rid IN ({','.join('?' * len(part))}) AND {where}",
+            [*part, *params]))
+    return [rid for rid in ranked if rid in keep]
 
 
 def search(ledger: Ledger, query: str, limit: int = 50) -> list[ResidentRow]:

@@ -446,7 +446,9 @@ def _date_cell(value: object) -> str | datetime.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 19000101 <= value <= 29991231:
             return str(int(value))  # 19900102
-        if 1 <= value < 100000:  # an Excel serial day number whose cell lost its date format
+        if float(value).is_integer() and 10_000 <= value < 100_000:
+            # an Excel serial day number whose cell lost its date format (10000 = 1927-05-18); smaller numbers are
+            # more likely a typed year or 年.月 (1990, 1990.01) and go to the date parser as text, which rejects them
             from openpyxl.utils.datetime import from_excel
 
             day = from_excel(value)
@@ -879,7 +881,3 @@ def import_file(ledger: Ledger, path: Path | str, *, mapping: Mapping[str, str] 
         return dry_run_result(preview)
     return commit(ledger, preview, all_or_nothing=all_or_nothing, progress=progress)
 
-
-def undo(ledger: Ledger, journal_id: str) -> Changes:
-    """Take a whole import back (residents marked deleted, the households it created dissolved)."""
-    return journal.undo(ledger, journal_id)

@@ -151,7 +151,7 @@ def test_all_or_nothing_refuses_and_valid_only_imports_then_undo(ledger: Ledger,
     assert residents.count(ledger) == 5 and _count(ledger, "SELECT count(*) FROM households") == 2
     entry = journal.recent(ledger)[0]
     assert entry.id == result.journal_id and entry.kind == "import" and "r.xlsx" in entry.label
-    changes = roster_import.undo(ledger, result.journal_id or "")
+    changes = journal.undo(ledger, result.journal_id or "")
     assert changes.residents and changes.households
     assert residents.count(ledger) == 0
     assert _count(ledger, "SELECT count(*) FROM households WHERE status = 'active'") == 0
@@ -166,7 +166,7 @@ def test_undo_refused_when_an_imported_household_got_another_member(ledger: Ledg
     residents.register(ledger, residents.ResidentInput(name="李新来", id_number=make_id(seq=777),
                                                        household_id=household_id, relation="20"))
     with pytest.raises(UserError, match="其他成员"):
-        roster_import.undo(ledger, result.journal_id or "")
+        journal.undo(ledger, result.journal_id or "")
     assert residents.count(ledger) == 4
 
 
@@ -261,7 +261,7 @@ def test_categories_and_codes_by_label(ledger: Ledger, grid_id: str, tmp_path: P
                                       _problem_title("resident_category") + "》中"]}
     result = roster_import.commit(ledger, preview)
     assert _count(ledger, "SELECT count(*) FROM resident_categories") == 2
-    roster_import.undo(ledger, result.journal_id or "")
+    journal.undo(ledger, result.journal_id or "")
     assert _count(ledger, "SELECT count(*) FROM resident_categories") == 0
 
 
@@ -303,3 +303,15 @@ def test_sheet_without_title_rows_and_header_not_in_first_sheet(ledger: Ledger, 
     workbook.save(path)
     preview = roster_import.parse(ledger, path)
     assert preview.sheet == "人员" and preview.header_row == 1 and [r.row for r in preview.valid_rows] == [2]
+
+
+def test_numbers_in_the_birth_date_column_are_not_taken_for_excel_serials(ledger: Ledger, grid_id: str,
+                                                                         tmp_path: Path) -> None:
+    rows = [_row(0, 身份证号="", 出生日期=1990.01, 户号="", 与户主关系=""),
+            _row(1, 身份证号="", 出生日期=1990, 户号="", 与户主关系=""),
+            _row(2, 身份证号="", 出生日期=32874, 户号="", 与户主关系="")]  # serial 32874 = 1990-01-01
+    preview = roster_import.parse(ledger, write_roster(tmp_path / "n.xlsx", rows))
+    problems = _problems(preview)
+    assert any("出生日期" in p for p in problems.get(3, [])) and any("出生日期" in p for p in problems.get(4, []))
+    assert 5 not in problems  # one title row, the header on row 2: the data are rows 3-5
+    assert [r.data.birth_date for r in preview.rows if r.row == 5] == [datetime.date(1990, 1, 1)]

@@ -46,7 +46,7 @@ from zhzx_desktop.gui import settings as app_settings
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.gui.widgets.form_errors import STYLE as ERROR_STYLE
-from zhzx_desktop.services import roster_import
+from zhzx_desktop.services import journal, roster_import
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.ledger import Ledger
 from zhzx_desktop.services.progress import Progress
@@ -503,7 +503,7 @@ class ResultPage(QWizardPage):
         self.undo_button.setEnabled(False)
 
         def job(ledger: Ledger, progress: Progress) -> Changes:
-            return roster_import.undo(ledger, journal_id)
+            return journal.undo(ledger, journal_id, progress)
 
         self._wizard.ctx.runner.run(job, on_success=self._on_undone, on_failure=self._on_undo_failed,
                                     label=self.tr("正在撤销导入"), parent=self)

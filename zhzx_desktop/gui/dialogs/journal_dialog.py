@@ -90,7 +90,7 @@ class JournalDialog(QDialog):
         if entry_id is None:
             return
         self.undo_button.setEnabled(False)
-        self.ctx.runner.run(lambda ledger, progress: journal.undo(ledger, entry_id), on_success=self._on_undone,
+        self.ctx.runner.run(lambda ledger, progress: journal.undo(ledger, entry_id, progress), on_success=self._on_undone,
                             on_failure=self._on_failed, label=self.tr("正在撤销…"), parent=self)
 
     def _on_undone(self, changes: Changes) -> None:

@@ -106,7 +106,7 @@ class MergeDialog(QDialog):
         self.buttons.setEnabled(False)
         self.ctx.runner.run(lambda ledger, progress: duplicates.merge(ledger, keep, drop),
                             on_success=self._on_merged, on_failure=self._on_failed,
-                            label=self.tr("正在合并…"), parent=self)
+                            label=self.tr("正在合并…"), parent=self, cancellable=False)
 
     def _on_merged(self, changes: Changes) -> None:
         self.changes = changes

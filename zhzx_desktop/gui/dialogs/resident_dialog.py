@@ -150,6 +150,7 @@ class ResidentDialog(QDialog):
 
     def _on_field_edited(self, field: str) -> None:
         self._touched.add(field)
+        self._duplicates_confirmed = False  # "not the same person" was said of what the form held then
         self._validate_timer.start()
 
     def _on_id_number_changed(self) -> None:
