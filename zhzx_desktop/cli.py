@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("file", type=Path, help="导出文件（.xlsx）")
     _db_options(exporter, required=True)
     exporter.add_argument("--query", default="", help="只导出搜索到的居民（与界面相同的搜索）")
+
+    undoer = verbs.add_parser("undo", help="撤销一次导入、合并或状态更改（不给编号时列出最近的操作）")
+    undoer.add_argument("journal_id", nargs="?", help="撤销编号（导入完成时显示，或不带编号运行查看）")
+    _db_options(undoer, required=True)
     return parser
 
 
@@ -92,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args)
         if args.verb == "export":
             return _export(args)
+        if args.verb == "undo":
+            return _undo(args)
     except (UserError, KnownError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
@@ -203,7 +209,8 @@ def _import(args: argparse.Namespace) -> int:
               f"疑似重复 {len(result.duplicates)} 行")
     else:
         print(f"导入完成（{seconds:.1f} 秒）：导入 {result.imported} 人，新建 {result.households_created} 户，"
-              f"有问题未导入 {rows} 行，疑似重复 {len(result.duplicates)} 行；撤销编号 {result.journal_id}")
+              f"有问题未导入 {rows} 行，疑似重复 {len(result.duplicates)} 行；撤销编号 {result.journal_id}"
+              f"（撤销：{APP_NAME} undo {result.journal_id} --db …）")
     return 0
 
 
@@ -216,4 +223,19 @@ def _export(args: argparse.Namespace) -> int:
                                                 progress=_progress("导出"))
     print(file=sys.stderr)
     print(f"已导出 {result.count} 人 → {result.path}")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from zhzx_desktop.services import journal
+
+    with _open(args) as ledger:
+        if not args.journal_id:
+            for entry in journal.recent(ledger):
+                state = f"已于{entry.undone_at[:10]}撤销" if entry.undone_at else "可撤销"
+                print(f"{entry.id}  {entry.created_at[:19].replace('T', ' ')}  {entry.label}  [{state}]")
+            return 0
+        journal.undo(ledger, args.journal_id, _progress("撤销"))
+    print(file=sys.stderr)
+    print(f"已撤销 {args.journal_id}")
     return 0

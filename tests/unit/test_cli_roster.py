@@ -60,6 +60,14 @@ def test_import_valid_rows_with_a_report(village: tuple[Path, Path]) -> None:
     text = report_path.read_text(encoding="utf-8") + done.stdout + done.stderr
     assert not [r[2] for r in rows if str(r[2]) in text]  # no ID number in clear
 
+    listing = run_cli(tmp, "undo", "--db", str(db))
+    assert listing.returncode == 0 and report["journal_id"] in listing.stdout and "可撤销" in listing.stdout
+    undone = run_cli(tmp, "undo", report["journal_id"], "--db", str(db))
+    assert undone.returncode == 0, undone.stderr
+    assert len(_listed(tmp, db)) == 30
+    again = run_cli(tmp, "undo", report["journal_id"], "--db", str(db))
+    assert again.returncode == 2 and "撤销过" in again.stderr
+
 
 def test_dry_run_and_all_or_nothing_import_nothing(village: tuple[Path, Path]) -> None:
     tmp, demo = village
