@@ -7,15 +7,12 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -26,30 +23,13 @@ from zhzx_desktop.gui.models.grid_table_model import GridTableModel
 from zhzx_desktop.gui.models.grid_worker_model import GridWorkerModel
 from zhzx_desktop.gui.models.household_table_model import HouseholdTableModel
 from zhzx_desktop.gui.pages.page import Page
+from zhzx_desktop.gui.widgets.buttons import push_button
+from zhzx_desktop.gui.widgets.tables import list_table, select_id, selected_id, selected_row
 from zhzx_desktop.services import grids, households
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.grids import GridSummary, WorkerRow
 
 LIST_LIMIT = 500
-
-
-def _table(name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 class GridsPage(Page):
@@ -62,31 +42,30 @@ class GridsPage(Page):
         self._select_after: str | None = None
         self.dialog: GridDialog | GridWorkerDialog | None = None
 
-        self.new_button = _button(self.tr("新建网格…"), "new_grid_button")
-        self.new_button.setToolTip(self.tr("新建一个网格（Ctrl+N）"))
-        self.edit_button = _button(self.tr("编辑网格…"), "edit_grid_button")
+        self.new_button = push_button("new_grid_button", self.tr("新建网格…"), self.tr("新建一个网格（Ctrl+N）"))
+        self.edit_button = push_button("edit_grid_button", self.tr("编辑网格…"))
         self.summary_label = QLabel()
         self.summary_label.setObjectName("grid_summary_label")
         self.model = GridTableModel()
-        self.table = _table("grid_table")
+        self.table = list_table("grid_table")
         self.table.setModel(self.model)
         for column, width in (("code", 150), ("name", 180), ("households", 70), ("residents", 70)):
             self.table.setColumnWidth(GridTableModel.COLUMNS.index(column), width)
 
         self.worker_model = GridWorkerModel()
-        self.worker_table = _table("worker_table")
+        self.worker_table = list_table("worker_table")
         self.worker_table.setModel(self.worker_model)
         for column, width in (("name", 90), ("role_label", 100), ("phone_masked", 110), ("since", 95)):
             self.worker_table.setColumnWidth(GridWorkerModel.COLUMNS.index(column), width)
-        self.add_worker_button = _button(self.tr("添加网格员…"), "add_worker_button")
-        self.edit_worker_button = _button(self.tr("修改网格员…"), "edit_worker_button")
-        self.end_worker_button = _button(self.tr("离任…"), "end_worker_button")
-        self.end_worker_button.setToolTip(self.tr("记录所选网格员的离任日期（历史记录保留）"))
+        self.add_worker_button = push_button("add_worker_button", self.tr("添加网格员…"))
+        self.edit_worker_button = push_button("edit_worker_button", self.tr("修改网格员…"))
+        self.end_worker_button = push_button("end_worker_button", self.tr("离任…"),
+                                             self.tr("记录所选网格员的离任日期（历史记录保留）"))
         self.show_ended_check = QCheckBox(self.tr("显示已离任"))
         self.show_ended_check.setObjectName("show_ended_check")
 
         self.household_model = HouseholdTableModel()
-        self.household_table = _table("grid_household_table")
+        self.household_table = list_table("grid_household_table")
         self.household_table.setModel(self.household_model)
         self.household_table.setColumnHidden(HouseholdTableModel.COLUMNS.index("grid"), True)
         household_header = self.household_table.horizontalHeader()
@@ -218,40 +197,28 @@ class GridsPage(Page):
             self.household_hint.setText(self.tr("共 %1 户，%2 人").replace("%1", f"{grid.households:,}").replace(
                 "%2", f"{grid.residents:,}"))
         if keep_worker is not None:
-            row = self.worker_model.row_of(keep_worker)
-            if row >= 0:
-                self.worker_table.selectRow(row)
+            self.select_worker(keep_worker)
         self._update_buttons()
 
     # ---- selection ----
 
     def selected_grid(self) -> GridSummary | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table, self.model)
 
     def selected_grid_id(self) -> str | None:
-        grid = self.selected_grid()
-        return grid.id if grid is not None else None
+        return selected_id(self.table, self.model)
 
     def selected_worker(self) -> WorkerRow | None:
-        rows = self.worker_table.selectionModel().selectedRows()
-        return self.worker_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.worker_table, self.worker_model)
 
     def selected_worker_id(self) -> str | None:
-        worker = self.selected_worker()
-        return worker.id if worker is not None else None
+        return selected_id(self.worker_table, self.worker_model)
 
     def select_grid(self, grid_id: str) -> bool:
-        row = self.model.row_of(grid_id)
-        if row >= 0:
-            self.table.selectRow(row)
-        return row >= 0
+        return select_id(self.table, self.model, grid_id)
 
     def select_worker(self, worker_id: str) -> bool:
-        row = self.worker_model.row_of(worker_id)
-        if row >= 0:
-            self.worker_table.selectRow(row)
-        return row >= 0
+        return select_id(self.worker_table, self.worker_model, worker_id)
 
     def _update_buttons(self) -> None:
         grid = self.selected_grid()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -17,9 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -32,6 +29,8 @@ from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.gui.models.household_member_model import HouseholdMemberModel
 from zhzx_desktop.gui.models.household_table_model import HouseholdTableModel
 from zhzx_desktop.gui.pages.page import Page
+from zhzx_desktop.gui.widgets.buttons import push_button
+from zhzx_desktop.gui.widgets.tables import list_table, select_id, selected_id, selected_row
 from zhzx_desktop.services import grids, households
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.households import HouseholdRow, MemberRow
@@ -39,24 +38,6 @@ from zhzx_desktop.services.residents import HEAD_RELATION
 
 SEARCH_DEBOUNCE_MS = 150
 LIST_LIMIT = 500
-
-
-def _table(name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setHighlightSections(False)
-    return view
-
-
-def _button(text: str, name: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    return button
 
 
 class HouseholdsPage(Page):
@@ -77,14 +58,13 @@ class HouseholdsPage(Page):
         self.grid_filter = QComboBox()
         self.grid_filter.setObjectName("grid_filter")
         self.grid_filter.setMinimumContentsLength(10)
-        self.new_button = _button(self.tr("新建户…"), "new_household_button")
-        self.new_button.setToolTip(self.tr("新建一户（Ctrl+N）"))
-        self.edit_button = _button(self.tr("编辑户…"), "edit_household_button")
+        self.new_button = push_button("new_household_button", self.tr("新建户…"), self.tr("新建一户（Ctrl+N）"))
+        self.edit_button = push_button("edit_household_button", self.tr("编辑户…"))
         self.hint_label = QLabel()
         self.hint_label.setObjectName("household_hint_label")
 
         self.model = HouseholdTableModel()
-        self.table = _table("household_table")
+        self.table = list_table("household_table")
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -94,7 +74,7 @@ class HouseholdsPage(Page):
         header.setSectionResizeMode(HouseholdTableModel.COLUMNS.index("address"), QHeaderView.ResizeMode.Stretch)
 
         self.member_model = HouseholdMemberModel()
-        self.member_table = _table("member_table")
+        self.member_table = list_table("member_table")
         self.member_table.setModel(self.member_model)
         member_header = self.member_table.horizontalHeader()
         member_header.setStretchLastSection(False)
@@ -104,14 +84,12 @@ class HouseholdsPage(Page):
                                            QHeaderView.ResizeMode.Stretch)
         self.member_title = QLabel()
         self.member_title.setObjectName("member_title_label")
-        self.move_in_button = _button(self.tr("迁入成员…"), "move_in_button")
-        self.move_in_button.setToolTip(self.tr("把已登记的居民迁入本户（会从原来的户移出）"))
-        self.relation_button = _button(self.tr("调整关系…"), "relation_button")
-        self.relation_button.setToolTip(self.tr("修改所选成员与户主的关系"))
-        self.head_button = _button(self.tr("设为户主"), "make_head_button")
-        self.head_button.setToolTip(self.tr("本户没有户主时，把所选成员设为户主"))
-        self.dissolve_button = _button(self.tr("注销此户"), "dissolve_button")
-        self.dissolve_button.setToolTip(self.tr("没有在册成员的户才能注销"))
+        self.move_in_button = push_button("move_in_button", self.tr("迁入成员…"),
+                                          self.tr("把已登记的居民迁入本户（会从原来的户移出）"))
+        self.relation_button = push_button("relation_button", self.tr("调整关系…"), self.tr("修改所选成员与户主的关系"))
+        self.head_button = push_button("make_head_button", self.tr("设为户主"),
+                                       self.tr("本户没有户主时，把所选成员设为户主"))
+        self.dissolve_button = push_button("dissolve_button", self.tr("注销此户"), self.tr("没有在册成员的户才能注销"))
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
@@ -247,41 +225,28 @@ class HouseholdsPage(Page):
             self.member_title.setText(self.tr("户号 %1　%2　共 %3 人").replace("%1", number).replace(
                 "%2", household.address).replace("%3", str(self.member_model.rowCount())))
             if keep is not None:
-                for row in range(self.member_model.rowCount()):
-                    if self.member_model.row_at(row).id == keep:
-                        self.member_table.selectRow(row)
+                self.select_member(keep)
         self._update_buttons()
 
     # ---- selection ----
 
     def selected_household(self) -> HouseholdRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.table, self.model)
 
     def selected_household_id(self) -> str | None:
-        household = self.selected_household()
-        return household.id if household is not None else None
+        return selected_id(self.table, self.model)
 
     def selected_member(self) -> MemberRow | None:
-        rows = self.member_table.selectionModel().selectedRows()
-        return self.member_model.row_at(rows[0].row()) if rows else None
+        return selected_row(self.member_table, self.member_model)
 
     def selected_member_id(self) -> str | None:
-        member = self.selected_member()
-        return member.id if member is not None else None
+        return selected_id(self.member_table, self.member_model)
 
     def select_household(self, household_id: str) -> bool:
-        row = self.model.row_of(household_id)
-        if row >= 0:
-            self.table.selectRow(row)
-        return row >= 0
+        return select_id(self.table, self.model, household_id)
 
     def select_member(self, resident_id: str) -> bool:
-        for row in range(self.member_model.rowCount()):
-            if self.member_model.row_at(row).id == resident_id:
-                self.member_table.selectRow(row)
-                return True
-        return False
+        return select_id(self.member_table, self.member_model, resident_id)
 
     def _has_head(self) -> bool:
         return any(self.member_model.row_at(r).relation == HEAD_RELATION for r in range(self.member_model.rowCount()))

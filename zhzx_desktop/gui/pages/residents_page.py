@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPushButton,
     QSpinBox,
     QTableView,
     QToolButton,
@@ -31,6 +30,7 @@ from zhzx_desktop.gui.dialogs.resident_dialog import ResidentDialog
 from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.gui.models.resident_table_model import ResidentTableModel
 from zhzx_desktop.gui.pages.page import Page
+from zhzx_desktop.gui.widgets.buttons import push_button
 from zhzx_desktop.services import grids, residents
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.residents import ResidentFilter
@@ -108,20 +108,21 @@ class ResidentsPage(Page):
 
         self.result_label = QLabel()
         self.result_label.setObjectName("result_label")
-        self.new_button = self._button("new_button", self.tr("登记居民"), self.tr("Ctrl+N"))
-        self.edit_button = self._button("edit_button", self.tr("修改"))
-        self.status_button = self._button("status_button", self.tr("状态"))
+        self.new_button = push_button("new_button", self.tr("登记居民"), self.tr("Ctrl+N"))
+        self.edit_button = push_button("edit_button", self.tr("修改"))
+        self.status_button = push_button("status_button", self.tr("状态"))
         menu = QMenu(self.status_button)
         for status, label in _STATUS_ACTIONS:
             action = menu.addAction(self.tr(label))
             action.setData(status)
         menu.triggered.connect(lambda action: self.set_status(str(action.data())))
         self.status_button.setMenu(menu)
-        self.merge_button = self._button("merge_button", self.tr("合并重复登记"),
-                                         self.tr("选中同一人的两条记录（按住 Ctrl 点选），或选中一条再查找另一条"))
-        self.import_button = self._button("import_button", self.tr("导入花名册…"))
-        self.export_button = self._button("export_button", self.tr("导出…"), self.tr("把当前列表（按查找和筛选条件）导出为 Excel"))
-        self.journal_button = self._button("journal_button", self.tr("操作记录 / 撤销"))
+        self.merge_button = push_button("merge_button", self.tr("合并重复登记"),
+                                        self.tr("选中同一人的两条记录（按住 Ctrl 点选），或选中一条再查找另一条"))
+        self.import_button = push_button("import_button", self.tr("导入花名册…"))
+        self.export_button = push_button("export_button", self.tr("导出…"),
+                                         self.tr("把当前列表（按查找和筛选条件）导出为 Excel"))
+        self.journal_button = push_button("journal_button", self.tr("操作记录 / 撤销"))
         actions = QHBoxLayout()
         actions.addWidget(self.result_label, 1)
         for button in (self.new_button, self.edit_button, self.status_button, self.merge_button, self.import_button,
@@ -161,12 +162,6 @@ class ResidentsPage(Page):
         spin.setSpecialValueText(self.tr("不限"))
         spin.setValue(-1)
         return spin
-
-    def _button(self, name: str, text: str, tip: str = "") -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        return button
 
     def _load_grids(self) -> None:
         current = self.grid_combo.currentData()

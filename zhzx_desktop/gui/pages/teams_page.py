@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -37,6 +36,8 @@ from zhzx_desktop.gui.models.activity_table_model import ActivityTableModel
 from zhzx_desktop.gui.models.member_table_model import MemberTableModel
 from zhzx_desktop.gui.models.team_table_model import TeamTableModel
 from zhzx_desktop.gui.pages.page import Page
+from zhzx_desktop.gui.widgets.buttons import push_button
+from zhzx_desktop.gui.widgets.tables import row_table
 from zhzx_desktop.services import teams
 from zhzx_desktop.services.changes import Changes
 
@@ -52,15 +53,9 @@ D = TypeVar("D", TeamDialog, MemberDialog, ActivityDialog)
 
 
 def _table(name: str, widths: tuple[int, ...]) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
+    table = row_table(name)
     table.setWordWrap(False)
     vertical = table.verticalHeader()
-    vertical.hide()
     vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     vertical.setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.setProperty("column_widths", widths)
@@ -102,8 +97,8 @@ class TeamsPage(Page):
         self.search_edit.setClearButtonEnabled(True)
         self.result_label = QLabel()
         self.result_label.setObjectName("result_label")
-        self.new_button = self._button("new_button", self.tr("新建队伍"), self.tr("Ctrl+N"))
-        self.edit_button = self._button("edit_button", self.tr("编辑队伍"))
+        self.new_button = push_button("new_button", self.tr("新建队伍"), self.tr("Ctrl+N"))
+        self.edit_button = push_button("edit_button", self.tr("编辑队伍"))
         top_row = QHBoxLayout()
         top_row.addWidget(self.search_edit, 1)
         top_row.addWidget(self.result_label)
@@ -171,17 +166,10 @@ class TeamsPage(Page):
         self.activity_table.selectionModel().selectionChanged.connect(self._on_activity_selection_changed)
         self.load_teams()
 
-    def _button(self, name: str, text: str, tip: str = "") -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        if tip:
-            button.setToolTip(tip)
-        return button
-
     def _members_tab(self) -> QWidget:
-        self.add_member_button = self._button("add_member_button", self.tr("添加成员"),
-                                              self.tr("从居民中查找后加入本队"))
-        self.leave_button = self._button("leave_button", self.tr("离队…"), self.tr("为选中的成员登记离队日期"))
+        self.add_member_button = push_button("add_member_button", self.tr("添加成员"),
+                                             self.tr("从居民中查找后加入本队"))
+        self.leave_button = push_button("leave_button", self.tr("离队…"), self.tr("为选中的成员登记离队日期"))
         self.former_check = QCheckBox(self.tr("显示已离队的成员"))
         self.former_check.setObjectName("former_check")
         self.member_count_label = QLabel()
@@ -202,8 +190,9 @@ class TeamsPage(Page):
         return tab
 
     def _activities_tab(self) -> QWidget:
-        self.log_button = self._button("log_button", self.tr("记录活动"), self.tr("登记一次巡逻、走访、排查、宣传等活动"))
-        self.edit_activity_button = self._button("edit_activity_button", self.tr("修改记录"))
+        self.log_button = push_button("log_button", self.tr("记录活动"),
+                                      self.tr("登记一次巡逻、走访、排查、宣传等活动"))
+        self.edit_activity_button = push_button("edit_activity_button", self.tr("修改记录"))
         self.activity_count_label = QLabel()
         self.activity_count_label.setObjectName("activity_count_label")
         row = QHBoxLayout()
