@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -307,7 +307,8 @@ def _full_id_query(ledger: Ledger, query: str) -> str | None:
 
 SEARCH_LIMIT = 2000  # ranked matches of one search (the list shows them all; narrow the search for more)
 SORT_COLUMNS = ("name", "birth_date")  # the listed-resident indexes (schema v2) make these sorts an index scan
-_LISTED = "r.status NOT IN ('merged', 'deleted')"  # must match the partial indexes' WHERE to use them
+_LISTED = "r.status NOT IN ('merged', 'deleted')"  # must match the partial index's WHERE to use it
+_SORT_KEYS = "key >= 's' AND key < 't'"  # the name sort keys (search_index.SORT_KIND), as index search_keys_sort has
 
 
 @dataclass(frozen=True)
@@ -362,11 +363,8 @@ def select_rids(ledger: Ledger, flt: ResidentFilter) -> array[int]:
         raise ValueError(f"cannot sort residents by {flt.sort!r}")
     conn = ledger.store.conn
     where, params = _filter_sql(ledger, flt)
-    direction = "DESC" if flt.descending else "ASC"
-    order = f"r.{flt.sort or 'name'} {direction}, r.status {direction}, r.rid {direction}"  # = the index order
     if not flt.query.strip():
-        return array("q", (r[0] for r in conn.execute(f"SELECT r.rid FROM residents r WHERE {where} ORDER BY {order}",
-                                                      params)))
+        return array("q", _ordered(conn, flt, where, params))
     number = _full_id_query(ledger, flt.query)
     probes = search_index.plan(flt.query)
     limit = SEARCH_LIMIT
@@ -380,10 +378,26 @@ def select_rids(ledger: Ledger, flt: ResidentFilter) -> array[int]:
         if len(kept) >= SEARCH_LIMIT or len(ranked) < limit or number is not None:
             kept = kept[:SEARCH_LIMIT]
             if flt.sort and kept:
-                kept = [r[0] for r in conn.execute(f"SELECT r.rid FROM residents r WHERE r.rid IN "
-                                                   f"({','.join('?' * len(kept))}) ORDER BY {order}", kept)]
+                kept = list(_ordered(conn, flt, f"r.rid IN ({','.join('?' * len(kept))})", kept))
             return array("q", kept)
         limit *= 4
+
+
+def _ordered(conn: sqlite3.Connection, flt: ResidentFilter, where: str, params: Sequence[object]) -> Iterator[int]:
+    """The rids passing ``where`` in the filter's order. Name order is pinyin order, read from the search index's
+    sort keys (``s…``: listed residents only, one covering range scan); birth order from the listed-birth index."""
+    direction = "DESC" if flt.descending else "ASC"
+    if (flt.sort or "name") == "name":
+        if where == _LISTED:  # the whole register: the sort keys alone, in index order
+            cur = conn.execute(f"SELECT rid FROM search_keys WHERE {_SORT_KEYS} ORDER BY key {direction}")
+        else:  # the filter picks the rows (its own index), each one's sort key comes from search_keys_sort
+            cur = conn.execute(f"SELECT r.rid FROM residents r CROSS JOIN search_keys k ON k.rid = r.rid "
+                               f"AND k.key >= 's' AND k.key < 't' WHERE {where} "
+                               f"ORDER BY k.key {direction}", params)
+    else:
+        cur = conn.execute(f"SELECT r.rid FROM residents r WHERE {where} ORDER BY r.birth_date {direction}, "
+                           f"r.status {direction}, r.rid {direction}", params)  # = the listed-birth index order
+    return (r[0] for r in cur)
 
 
 def _passing(conn: sqlite3.Connection, ranked: list[int], where: str, params: list[object]) -> list[int]:

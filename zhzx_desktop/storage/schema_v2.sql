@@ -1,10 +1,12 @@
 -- Schema version 2 (issue 3, the clerk's ledger).
 
--- The resident table lists and sorts everything not merged away or deleted. These partial indexes hold exactly
--- those rows, so a sorted list of a million rids is one covering index scan (≈0.3 s) instead of a table walk.
-DROP INDEX residents_name;
-CREATE INDEX residents_listed_name ON residents(name, status) WHERE status NOT IN ('merged', 'deleted');
+-- The resident table lists and sorts everything not merged away or deleted. Name order is pinyin order, from the
+-- search index's sort keys (storage/search_index.py); birth order from this partial index, which holds exactly the
+-- listed rows, so a sorted list of a million rids is one covering index scan (≈0.3 s) instead of a table walk.
 CREATE INDEX residents_listed_birth ON residents(birth_date, status) WHERE status NOT IN ('merged', 'deleted');
+-- A resident's name sort key by rid, so a filtered list (one grid, one category…) sorts its few rows by pinyin
+-- instead of walking every sort key. The WHERE must match the query's literal range (services/residents.py).
+CREATE INDEX search_keys_sort ON search_keys(rid, key) WHERE key >= 's' AND key < 't';
 CREATE INDEX residents_merged_into ON residents(merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX grid_workers_resident ON grid_workers(resident_id) WHERE resident_id IS NOT NULL;
 CREATE INDEX activity_participants_resident ON activity_participants(resident_id);

@@ -16,6 +16,8 @@ d     the ID number's last 4 characters,         1234 → ``d4321``: "ends with"
       reversed (from the masked form)
 t     phone digits                               138…, 13812345678
 r     phone digits reversed                      5678 → ``r8765``: "ends with"
+s     the name's pinyin, syllables spaced, then  (not a query: the resident list's name order, so
+      ``\x01`` and the name                      丁 ding … 张 zhang sorts as a clerk expects)
 ====  =========================================  ============================
 
 Triggers on ``residents`` (schema) queue every inserted, changed or deleted resident in ``search_pending`` with
@@ -33,8 +35,9 @@ from dataclasses import dataclass
 from zhzx_desktop.domain.pinyin import initials, name_readings
 
 # Bump when the key recipe changes: the index is rebuilt on open.
-KEY_VERSION = "3"
+KEY_VERSION = "4"
 INDEXED_STATUSES = frozenset({"active", "moved_out", "deceased"})
+SORT_KIND = "s"  # keys ``s…`` give the listed residents in pinyin order: one range of the index
 _TOP = "\U0010ffff"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
 _DIGITS = re.compile(r"^[0-9]+$")
@@ -48,6 +51,7 @@ def resident_keys(name: str | None, phone: str | None, id_masked: str | None, st
     keys = {"n" + plain}
     keys.update("m" + plain[i:] for i in range(1, len(plain)))
     readings = name_readings(name)
+    keys.add(SORT_KIND + " ".join(readings[0] if readings else ()) + "\x01" + plain)
     for n, reading in enumerate(readings):
         keys.add("p" + "".join(reading))
         keys.add("i" + initials(reading))

@@ -18,7 +18,7 @@ def test_listing_sorts_by_name_or_birth_date_and_hides_merged_and_deleted(ledger
         ResidentInput(name="周八", birth_date="2000-01-01"), ResidentInput(name="删除", birth_date="2001-01-01")])
     residents.set_status(ledger, str(made[3].row_id), "deleted")
     residents.set_status(ledger, str(made[2].row_id), "moved_out")
-    assert _names(ledger, ResidentFilter()) == sorted(["张三", "阿明", "周八"])
+    assert _names(ledger, ResidentFilter()) == ["阿明", "张三", "周八"]  # pinyin order: a, zhang, zhou
     assert _names(ledger, ResidentFilter(sort="birth_date")) == ["阿明", "张三", "周八"]
     assert _names(ledger, ResidentFilter(sort="birth_date", descending=True)) == ["周八", "张三", "阿明"]
 
@@ -46,3 +46,14 @@ def test_a_whole_id_number_finds_by_hash(ledger: Ledger) -> None:
     residents.register(ledger, ResidentInput(name="赵六", id_number=number))
     assert _names(ledger, ResidentFilter(query=number)) == ["赵六"]
     assert _names(ledger, ResidentFilter(query=number[-4:])) == ["赵六"]
+
+
+def test_name_order_is_pinyin_order_syllable_by_syllable_with_filters_too(ledger: Ledger) -> None:
+    grid = str(grids.create(ledger, grids.GridInput(name="一网格")).row_id)
+    names = ["丁林", "丁丽怡", "万芳", "曾小红", "安然", "欧阳娜娜"]  # ding lin, ding li yi, wan, zeng, an, ouyang
+    residents.register_many(ledger, [ResidentInput(name=n, grid_id=grid) for n in names])
+    expected = ["安然", "丁丽怡", "丁林", "欧阳娜娜", "万芳", "曾小红"]
+    assert _names(ledger, ResidentFilter()) == expected
+    assert _names(ledger, ResidentFilter(grid_id=grid)) == expected
+    assert _names(ledger, ResidentFilter(descending=True)) == expected[::-1]
+    assert _names(ledger, ResidentFilter(query="d", sort="name")) == ["丁丽怡", "丁林"]
