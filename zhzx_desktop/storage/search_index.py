@@ -37,6 +37,7 @@ from zhzx_desktop.domain.pinyin import initials, name_readings
 # Bump when the key recipe changes: the index is rebuilt on open.
 KEY_VERSION = "4"
 INDEXED_STATUSES = frozenset({"active", "moved_out", "deceased"})
+_CHUNK = 5000  # residents refreshed per round
 SORT_KIND = "s"  # keys ``s…`` give the listed residents in pinyin order: one range of the index
 _TOP = "\U0010ffff"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
@@ -70,25 +71,30 @@ def resident_keys(name: str | None, phone: str | None, id_masked: str | None, st
 
 
 def refresh(conn: sqlite3.Connection) -> int:
-    """Recompute the keys of every queued resident; returns how many were refreshed. Needs a write transaction."""
-    rows = conn.execute(
-        """SELECT p.rid, p.indexed, p.old_name, p.old_phone, p.old_id_masked, p.old_status,
-                  r.name, r.phone, r.id_masked, r.status
-           FROM search_pending p LEFT JOIN residents r ON r.rid = p.rid"""
-    ).fetchall()
-    if not rows:
-        return 0
-    stale: list[tuple[str, int]] = []
-    fresh: list[tuple[str, int]] = []
-    for rid, indexed, o_name, o_phone, o_masked, o_status, name, phone, masked, status in rows:
-        old = resident_keys(o_name, o_phone, o_masked, o_status) if indexed else set()
-        new = resident_keys(name, phone, masked, status)
-        stale.extend((k, rid) for k in old - new)
-        fresh.extend((k, rid) for k in new - old)
-    conn.executemany("DELETE FROM search_keys WHERE key = ? AND rid = ?", stale)
-    conn.executemany("INSERT OR IGNORE INTO search_keys(key, rid) VALUES (?, ?)", fresh)
-    conn.execute("DELETE FROM search_pending")
-    return len(rows)
+    """Recompute the keys of every queued resident; returns how many were refreshed. Needs a write transaction.
+
+    Works through the queue a chunk at a time, so a whole-index rebuild of a million residents holds one chunk's
+    keys in memory, not all of them."""
+    done = 0
+    while True:
+        rows = conn.execute(
+            """SELECT p.rid, p.indexed, p.old_name, p.old_phone, p.old_id_masked, p.old_status,
+                      r.name, r.phone, r.id_masked, r.status
+               FROM search_pending p LEFT JOIN residents r ON r.rid = p.rid ORDER BY p.rid LIMIT ?""",
+            (_CHUNK,)).fetchall()
+        if not rows:
+            return done
+        stale: list[tuple[str, int]] = []
+        fresh: list[tuple[str, int]] = []
+        for rid, indexed, o_name, o_phone, o_masked, o_status, name, phone, masked, status in rows:
+            old = resident_keys(o_name, o_phone, o_masked, o_status) if indexed else set()
+            new = resident_keys(name, phone, masked, status)
+            stale.extend((k, rid) for k in old - new)
+            fresh.extend((k, rid) for k in new - old)
+        conn.executemany("DELETE FROM search_keys WHERE key = ? AND rid = ?", stale)
+        conn.executemany("INSERT OR IGNORE INTO search_keys(key, rid) VALUES (?, ?)", fresh)
+        conn.execute("DELETE FROM search_pending WHERE rid <= ?", (rows[-1][0],))
+        done += len(rows)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:

@@ -105,3 +105,16 @@ def test_letters_x_are_pinyin_but_digits_with_x_are_an_id_tail() -> None:
 
     assert Probe("ixx", False) in plan("xx")
     assert plan("12x")[0] == Probe("dX21", True)
+
+
+def test_a_rebuild_works_through_the_queue_in_chunks(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhzx_desktop.storage import search_index
+
+    residents.register_many(ledger, [ResidentInput(name=n, id_number=i, phone=p) for n, i, p in PEOPLE])
+    before = ledger.store.conn.execute("SELECT key, rid FROM search_keys ORDER BY key, rid").fetchall()
+    monkeypatch.setattr(search_index, "_CHUNK", 2)
+    with ledger.store.write() as conn:
+        search_index.rebuild(conn)
+    assert ledger.store.conn.execute("SELECT key, rid FROM search_keys ORDER BY key, rid").fetchall() == before
+    assert ledger.store.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+    assert [r.name for r in residents.search(ledger, "zsf")] == ["张三丰"]
