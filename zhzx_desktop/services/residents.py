@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from array import array
@@ -439,10 +440,8 @@ def get(ledger: Ledger, resident_id: str) -> ResidentRow | None:
 
 
 def listing(ledger: Ledger, limit: int = 200) -> list[ResidentRow]:
-    """The first ``limit`` residents in name order (no search)."""
-    recs = ledger.store.conn.execute(_ROW_SQL + " WHERE r.status NOT IN ('merged', 'deleted') ORDER BY r.name, r.rid "
-                                     "LIMIT ?", (limit,)).fetchall()
-    return [_to_row(r) for r in recs]
+    """The first ``limit`` residents in the table's name (pinyin) order (no search)."""
+    return rows_by_rid(ledger, itertools.islice(_ordered(ledger.store.conn, ResidentFilter(), _LISTED, ()), limit))
 
 
 def load(ledger: Ledger, resident_id: str) -> tuple[ResidentInput, str, str]:
