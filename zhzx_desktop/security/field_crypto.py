@@ -65,5 +65,16 @@ class FieldCipher:
         except (InvalidTag, ValueError) as exc:
             raise KnownError("无法解密证件号码：数据密钥与本数据库不匹配，或数据已被改动。") from exc
 
+    def seal_bytes(self, data: bytes, *, context: str) -> bytes:
+        """Encrypt a file's bytes (an archived PDF, a scan): nonce + ciphertext, bound to ``context``."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, context.encode("utf-8"))
+
+    def open_bytes(self, sealed: bytes, *, context: str) -> bytes:
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], context.encode("utf-8"))
+        except (InvalidTag, ValueError) as exc:
+            raise KnownError("无法解密存档文件：数据密钥与本数据库不匹配，或文件已被改动。") from exc
+
     def seal_id(self, number: str, masked: str, *, context: str) -> SealedId:
         return SealedId(self.encrypt(number, context=context), self.lookup_hash(number), masked)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -12,6 +14,7 @@ from zhzx_desktop.domain.validation import field_label, parse_date
 from zhzx_desktop.errors import UserError
 
 T = TypeVar("T")
+_AMOUNT_RE = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
 
 # Longest free text accepted per kind of field (characters).
 SHORT_TEXT = 60
@@ -36,6 +39,9 @@ class Collector:
     def check(self, fn: Callable[[], T], default: T) -> T:
         try:
             return fn()
+        except InvalidInput as exc:
+            self.errors.extend(exc.errors)
+            return default
         except UserError as exc:
             self.errors.append(exc)
             return default
@@ -70,6 +76,38 @@ def optional_date(value: str | date | None, field: str, *, required: bool = Fals
             raise UserError(field, "required", f"请填写{field_label(field)}")
         return None
     return parse_date(value, field=field).isoformat()
+
+
+MAX_AMOUNT_FEN = 100_000_000_000_00  # 1,000 亿元: beyond any village dispute, well inside 大写 and SQLite integers
+
+
+def amount_fen(value: str | int | None, field: str, *, required: bool = False) -> int | None:
+    """An amount of money typed in 元 (``12000``, ``12,000.50``, ``￥1.2万`` is refused) → integer 分. An ``int`` is
+    taken as 分 already (a stored value coming back through a form)."""
+    if isinstance(value, int):
+        cents = value
+    else:
+        text = unicodedata.normalize("NFKC", value or "").strip().replace(",", "").replace("¥", "").replace("元", "")
+        text = text.replace(" ", "")
+        if not text:
+            if required:
+                raise UserError(field, "required", f"请填写{field_label(field)}")
+            return None
+        match = _AMOUNT_RE.fullmatch(text)
+        if match is None:
+            raise UserError(field, "amount_invalid",
+                            f"{field_label(field)}“{value}”不是有效的金额：请写阿拉伯数字，以元为单位，最多两位小数（例：12000.50）")
+        cents = int(match[1]) * 100 + int((match[2] or "").ljust(2, "0"))
+    if cents < 0:
+        raise UserError(field, "amount_negative", f"{field_label(field)}不能为负数")
+    if cents > MAX_AMOUNT_FEN:
+        raise UserError(field, "amount_too_large", f"{field_label(field)}太大，请核对")
+    return cents
+
+
+def yuan(fen: int) -> str:
+    """分 → ``12,000.50``."""
+    return f"{fen // 100:,}.{fen % 100:02d}"
 
 
 def like_escape(text: str) -> str:

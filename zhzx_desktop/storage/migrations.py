@@ -17,19 +17,27 @@ CAPTURED_TABLES = (
     "grids", "households", "residents", "resident_categories", "grid_workers",
     "teams", "team_members", "team_activities", "activity_participants",
     "cases", "case_parties", "case_mediators", "case_sessions", "agreements", "installments", "follow_ups",
+    "case_documents",
 )
+_V1_TABLES = CAPTURED_TABLES[:-1]
 
 
 def _v1(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v1.sql")
     conn.execute("INSERT INTO app_meta(k, v) VALUES ('db_id', lower(hex(randomblob(16))))")
     conn.execute("INSERT INTO app_meta(k, v) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")
-    for table in CAPTURED_TABLES:
+    for table in _V1_TABLES:
         capture.install(conn, table)
 
 
 def _v2(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v2.sql")
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    _run_script(conn, "schema_v3.sql")
+    for table in ("cases", "case_sessions", "agreements", "follow_ups", "case_documents"):  # new columns or new
+        capture.install(conn, table)
 
 
 def _run_script(conn: sqlite3.Connection, name: str) -> None:
@@ -53,7 +61,7 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 LATEST = len(MIGRATIONS)
 
 
