@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -16,6 +19,10 @@ from pathlib import Path
 from zhzx_desktop import APP_NAME, __version__, paths
 from zhzx_desktop.errors import KnownError, UserError
 from zhzx_desktop.log import setup_logging
+
+CASE_STATUSES = ("accepted", "mediating", "agreed", "failed", "closed", "archived")
+PRINT_DOCS = {"agreement": "人民调解协议书", "intake": "受理登记表", "record": "调解记录", "oral": "口头协议登记表",
+              "followup": "回访记录", "cover": "卷宗封面及卷内目录"}
 
 
 def _db_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -45,13 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
     _db_options(demo, required=True)
     demo.add_argument("--residents", type=int, default=2000, help="居民人数")
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同的人和事）")
+    demo.add_argument("--cases", type=int, default=60,
+                      help="调解案件数（各种状态都有：受理、调解中、调解成功、终止、结案、归档；0 表示不生成）")
 
-    lister = verbs.add_parser("list", help="列出居民、户或队伍")
-    lister.add_argument("what", choices=["residents", "households", "teams"])
+    lister = verbs.add_parser("list", help="列出居民、户、队伍或调解案件")
+    lister.add_argument("what", choices=["residents", "households", "teams", "cases"])
     _db_options(lister, required=True)
-    lister.add_argument("--query", default="", help="与界面相同的搜索：姓名、拼音、首字母、身份证号后几位、电话")
-    lister.add_argument("--limit", type=int, default=200)
+    lister.add_argument("--query", default="",
+                        help="与界面相同的搜索：姓名、拼音、首字母、身份证号后几位、电话；案件：案号、当事人姓名、纠纷简要情况")
+    lister.add_argument("--status", choices=list(CASE_STATUSES), help="只列出该状态的案件（仅 cases）")
+    lister.add_argument("--limit", type=int, default=None,
+                        help="最多列出多少条（居民、户、队伍默认 200；案件默认全部）")
     lister.add_argument("--json", action="store_true", help="输出 JSON（每行一个对象的数组）")
+
+    printer = verbs.add_parser("print", help="把案件的文书生成 PDF（协议书、受理登记表、调解记录、口头协议、回访记录、卷宗封面）")
+    printer.add_argument("doc", choices=list(PRINT_DOCS), metavar="{" + ",".join(PRINT_DOCS) + "}",
+                         help="文书：" + "，".join(f"{k} {v}" for k, v in PRINT_DOCS.items()))
+    printer.add_argument("--case", required=True, metavar="CASE_NO", help="案号，如（2026）X村人调字第001号")
+    _db_options(printer, required=True)
+    printer.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
+    printer.add_argument("--font", type=Path, help="中文字体文件（.ttf/.ttc；默认自动查找宋体等）")
+    printer.add_argument("--archive", action="store_true", help="同时存入本案卷宗（同样的文件只存一次）")
 
     importer = verbs.add_parser("import", help="从 Excel 花名册导入居民")
     importer.add_argument("what", choices=["residents"])
@@ -98,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.verb == "undo":
             return _undo(args)
+        if args.verb == "print":
+            return _print(args)
     except (UserError, KnownError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
@@ -118,9 +141,11 @@ def _demo(args: argparse.Namespace) -> int:
 
     if args.residents < 1:
         raise UserError("residents", "demo_size", "--residents 至少为 1")
+    if args.cases < 0:
+        raise UserError("cases", "demo_size", "--cases 不能为负数")
     started = time.perf_counter()
     with _open(args) as ledger:
-        report = demo.populate(ledger, residents=args.residents, seed=args.seed,
+        report = demo.populate(ledger, residents=args.residents, seed=args.seed, cases=args.cases,
                                progress=lambda done, total: print(f"\r已生成 {done}/{total} 人", end="",
                                                                   file=sys.stderr, flush=True))
     print(file=sys.stderr)
@@ -132,6 +157,12 @@ def _demo(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from zhzx_desktop.services import households, residents, teams
 
+    if args.what == "cases":
+        return _list_cases(args)
+    if args.status:
+        raise UserError("status", "not_cases", "--status 只用于列出案件（list cases）")
+    if args.limit is None:
+        args.limit = 200
     with _open(args) as ledger:
         records: list[dict[str, object]]
         if args.what == "residents":
@@ -155,6 +186,91 @@ def _list(args: argparse.Namespace) -> int:
     else:
         for rec in records:
             print("\t".join("" if v is None else str(v) for v in rec.values()))
+    return 0
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(headers: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    """Columns aligned for a terminal (a Chinese character is two columns wide)."""
+    widths = [max([_width(h)] + [_width(row[i]) for row in body]) for i, h in enumerate(headers)]
+    lines = []
+    for row in (headers, *body):
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _list_cases(args: argparse.Namespace) -> int:
+    """Every case (oldest first; ``--limit`` stops early): the JSON issue 7's figures are computed from."""
+    from itertools import islice
+
+    from zhzx_desktop.services import case_export
+
+    with _open(args) as ledger:
+        found = list(islice(case_export.iter_cases(ledger, status=args.status, query=args.query), args.limit))
+    if args.json:
+        json.dump([c.to_json() for c in found], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    body = []
+    for case in found:
+        rec = case.to_json()
+        amount = "" if rec["amount"] is None else f"{rec['amount']:,.2f}"
+        body.append([case.case_no, str(rec["status_label"]), str(rec["dispute_type_label"] or ""),
+                     case.accepted_on or "", case.closed_on or "", amount,
+                     "、".join(p.name for p in case.parties), "、".join(case.mediators)])
+    print(_table(["案号", "状态", "纠纷类型", "受理日期", "结案日期", "金额（元）", "当事人", "调解员"], body))
+    print(f"共 {len(found)} 件")
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees half a file (temp file in the same folder, renamed)."""
+    target = path.resolve()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise KnownError(f"无法写入 {path}：{exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise KnownError(f"无法写入 {path}：{exc.strerror or exc}") from exc
+
+
+def _print(args: argparse.Namespace) -> int:
+    """Render one document of a case to a PDF file (exactly the bytes the app would print), optionally filing it."""
+    import hashlib
+
+    from zhzx_desktop.documents.fonts import find_cjk_font
+    from zhzx_desktop.domain import case_rules
+    from zhzx_desktop.services import case_documents, cases
+
+    font: Path | None = args.font
+    if font is not None:
+        if not font.is_file():
+            raise UserError("font", "font_missing", f"字体文件不存在：{font}")
+        if find_cjk_font(font).path != font.resolve():
+            raise UserError("font", "font_unusable",
+                            f"字体文件无法嵌入 PDF（须为 TrueType 字体 .ttf/.ttc，不能是 OpenType CFF）：{font}")
+    with _open(args) as ledger:
+        case_id = cases.case_id_by_no(ledger, args.case)
+        if args.archive:  # refuse before writing anything
+            case_rules.require(cases.get_case(ledger, case_id).status, "file")
+        pdf = case_documents.render(ledger, case_id, args.doc, font_path=font)
+        _write_atomically(args.out, pdf)
+        filed = case_documents.archive(ledger, case_id, args.doc, pdf) if args.archive else None
+    print(f"已生成{PRINT_DOCS[args.doc]}：{args.out}（{case_documents.page_count(pdf)} 页，{len(pdf)} 字节）")
+    print(f"SHA-256: {hashlib.sha256(pdf).hexdigest()}")
+    if filed is not None:
+        print("已存入卷宗" if filed.new else "卷宗中已有同样的文件，未重复存档")
     return 0
 
 

@@ -1,8 +1,8 @@
 """``zhzx-desktop --self-test``: prove an installed (frozen) app works end to end, then exit 0.
 
 Opens a temporary database, registers a synthetic resident and finds it by pinyin, checks that no ID number is
-stored in clear, round-trips a secret through keyring, renders a Chinese PDF with an embedded font, and opens the
-main window offscreen.
+stored in clear, round-trips a secret through keyring, renders a 人民调解协议书 (generated data) through the document
+builders with an embedded Chinese font, and opens the main window offscreen.
 """
 
 from __future__ import annotations
@@ -47,20 +47,30 @@ def _check_keyring(work: Path) -> None:
 
 
 def _check_pdf(work: Path) -> None:
-    from reportlab.pdfgen.canvas import Canvas
+    """A real 人民调解协议书 (generated parties) through the document builders: CJK font found and embedded."""
+    from zhzx_desktop.documents import model
+    from zhzx_desktop.documents.render import check_glyphs, render
+    from zhzx_desktop.services.case_documents import page_count
 
-    from zhzx_desktop.documents.fonts import find_cjk_font, missing_glyphs
-
-    font = find_cjk_font()
-    text = "人民调解协议书 自检"
-    assert not missing_glyphs(font, text), "font lacks glyphs"
-    pdf = work / "selftest.pdf"
-    canvas = Canvas(str(pdf))
-    canvas.setFont(font.name, 18)
-    canvas.drawString(72, 760, text)
-    canvas.save()
-    data = pdf.read_bytes()
+    parties = tuple(model.PartyDoc(role=role, kind="person", name=name, sex=sex, ethnicity="汉族", age=age,
+                                   occupation="务农", phone="13800001234", address=f"自检村{i + 1}组",
+                                   copy_label=f"{label}方执")
+                    for i, (role, name, sex, age, label) in enumerate((("申请人", "单自检", "男", 46, "甲"),
+                                                                        ("被申请人", "欧阳测试", "女", 52, "乙"))))
+    doc = model.AgreementDoc(
+        model.Committee("自检村人民调解委员会"), "（2026）自检村人调字第001号", parties,
+        facts="双方因排水沟堵塞发生纠纷（自检数据）。", terms=("被申请人疏通排水沟", "被申请人赔偿损失"),
+        performance_method="分两期以现金支付", performance_deadline="2026-12-31", amount_fen=1200050,
+        installments=(model.InstallmentDoc("2026-11-30", 600000, "欧阳测试", "单自检"),
+                      model.InstallmentDoc("2026-12-31", 600050, "欧阳测试", "单自检")),
+        mediators=("蒋自检",), recorder="沈自检", effective_on="2026-11-10")
+    errors = check_glyphs(doc)
+    assert not errors, f"font lacks glyphs: {errors[0].message}"
+    data = render(doc)
+    (work / "selftest.pdf").write_bytes(data)
     assert data.startswith(b"%PDF") and b"FontFile2" in data, "PDF without an embedded TrueType font"
+    pages = page_count(data)
+    assert pages >= doc.copies, f"agreement of {doc.copies} copies has {pages} pages"
 
 
 def _check_window(work: Path) -> None:
@@ -113,7 +123,7 @@ def run_self_test() -> int:
         for label, check in CHECKS:
             try:
                 check(Path(tmp))
-            except Exception as exc:  # report every failing part, then fail
+            except Exception as exc:  # noqa: BLE001 — report every failing part, then fail
                 failed += 1
                 print(f"  ✗ {label}：{type(exc).__name__}: {exc}", file=sys.stderr)
             else:

@@ -1055,8 +1055,9 @@ _LIST_SQL = """SELECT c.id, c.case_no, c.status, c.dispute_type, c.source, c.acc
   FROM cases c"""
 
 
-def list_cases(ledger: Ledger, query: str = "", status: str | None = None, limit: int = LIST_LIMIT) -> list[CaseRow]:
-    """Cases newest first; ``query`` matches the case number, a party's name or the summary."""
+def filter_sql(status: str | None = None, query: str = "") -> tuple[str, list[str]]:
+    """The ``WHERE`` clause (over ``cases c``) and its parameters for a status and a search text: the case number,
+    a party's name or the summary contains the text."""
     where, params = [], []
     if status:
         where.append("c.status = ?")
@@ -1067,8 +1068,13 @@ def list_cases(ledger: Ledger, query: str = "", status: str | None = None, limit
         where.append("""(c.case_no LIKE ? ESCAPE '\\' OR c.summary LIKE ? ESCAPE '\\' OR EXISTS (
             SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.name LIKE ? ESCAPE '\\'))""")
         params += [pattern] * 3
-    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + \
-        " ORDER BY c.accepted_on DESC, c.case_seq DESC LIMIT ?"
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def list_cases(ledger: Ledger, query: str = "", status: str | None = None, limit: int = LIST_LIMIT) -> list[CaseRow]:
+    """Cases newest first (at most ``limit``; ``services/case_export.py`` reads them all)."""
+    where, params = filter_sql(status, query)
+    sql = _LIST_SQL + where + " ORDER BY c.accepted_on DESC, c.case_seq DESC LIMIT ?"
     types, sources = code_table("dispute_type"), code_table("case_source")
     found = []
     for (case_id, number, st, dispute, source, accepted, deadline, result, closed, names,

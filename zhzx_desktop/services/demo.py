@@ -1,5 +1,6 @@
 """Synthetic but plausible demo data: villages, grids with grid workers, households of realistic sizes, residents
-with valid-checksum ID numbers, categories, teams with members and activities, some mediation cases.
+with valid-checksum ID numbers, categories, teams with members and activities, and 人民调解 cases in every state
+(``_cases``: all through the case services, so every rule of a real case holds).
 
 No real person's data: names are drawn from common surnames and given-name characters, ID numbers from a real
 county code with random birth dates and sequence numbers (checksum computed). The same seed gives the same data.
@@ -8,16 +9,28 @@ county code with random birth dates and sequence numbers (checksum computed). Th
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import struct
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from zhzx_desktop.domain.citizen_id import check_digit
-from zhzx_desktop.services import grids, households, teams
+from zhzx_desktop.services import case_documents, cases, committee, grids, households, teams
 from zhzx_desktop.services import residents as resident_service
+from zhzx_desktop.services.cases import (
+    AgreementInput,
+    FollowUpInput,
+    InstallmentInput,
+    IntakeInput,
+    JudicialInput,
+    MediatorInput,
+    PartyInput,
+    SessionInput,
+    TerminationInput,
+)
 from zhzx_desktop.services.ledger import Ledger
-from zhzx_desktop.storage import rows
 
 # 攸县, 株洲 (the seed article's city); village codes follow the 12-digit 统计用区划代码 pattern.
 COUNTY_CODE = "430223"
@@ -43,6 +56,7 @@ class DemoReport:
     members: int = 0
     activities: int = 0
     cases: int = 0
+    documents: int = 0  # PDFs archived in case files
 
 
 class _People:
@@ -111,9 +125,13 @@ def _household_members(p: _People, size: int) -> list[dict[str, Any]]:
     return out[:size]
 
 
-def populate(ledger: Ledger, *, residents: int, seed: int = 1,
+DEFAULT_CASES = 60
+
+
+def populate(ledger: Ledger, *, residents: int, seed: int = 1, cases: int = DEFAULT_CASES,
              progress: Callable[[int, int], None] | None = None) -> DemoReport:
-    """Fill ``ledger`` with about ``residents`` synthetic people and everything around them."""
+    """Fill ``ledger`` with about ``residents`` synthetic people and everything around them, and ``cases``
+    mediation cases of the first village (in every state; 0 = none)."""
     rng = random.Random(seed)
     today = ledger.today()
     people = _People(rng, today)
@@ -122,6 +140,7 @@ def populate(ledger: Ledger, *, residents: int, seed: int = 1,
     per_village = [residents // village_count + (1 if v < residents % village_count else 0)
                    for v in range(village_count)]
     done = 0
+    first: tuple[str, list[str], list[str]] | None = None  # the first village: name, adults, its 和事佬 team
     for v, target in enumerate(per_village):
         town_code = f"{int(TOWN_CODE) + v // 150:03d}"
         village_no = 201 + v % 150
@@ -179,8 +198,12 @@ def populate(ledger: Ledger, *, residents: int, seed: int = 1,
                 progress(done, residents)
         with ledger.store.write():  # one commit (one fsync) for the village's many small service calls
             _grid_workers(ledger, rng, grid_ids, adults)
-            _teams(ledger, rng, village, grid_ids[0], adults, report)
-            _cases(ledger, rng, village, village_residents, report)
+            crews = _teams(ledger, rng, village, grid_ids[0], adults, report)
+        if first is None:
+            first = (village, adults or village_residents, crews["03"])
+    if cases > 0 and first is not None:
+        with ledger.store.write():
+            _cases(ledger, rng, people, first, cases, report)
     return report
 
 
@@ -205,10 +228,13 @@ _TEAMS = (("治安巡防队", "04", "01"), ("平安志愿者服务队", "07", "0
 
 
 def _teams(ledger: Ledger, rng: random.Random, village: str, grid_id: str, adults: list[str],
-           report: DemoReport) -> None:
+           report: DemoReport) -> dict[str, list[str]]:
+    """The village's teams; returns each team type's members (resident ids)."""
     today = ledger.today()
+    crews: dict[str, list[str]] = {}
     for title, team_type, main_kind in _TEAMS:
         crew = rng.sample(adults, min(len(adults), rng.randint(8, 18)))
+        crews[team_type] = crew
         leader = crew[0]
         _, phone = _name_of(ledger, leader)
         team_id = teams.create(ledger, teams.TeamInput(name=village + title, team_type=team_type,
@@ -230,39 +256,326 @@ def _teams(ledger: Ledger, rng: random.Random, village: str, grid_id: str, adult
                                                               "排查邻里矛盾一起，已报调委会", "")),
                     participant_ids=rng.sample(crew, min(len(crew), rng.randint(2, 5)))))
                 report.activities += 1
+    return crews
 
+
+# --- 人民调解 cases ----------------------------------------------------------------------------------------------
 
 _DISPUTES = ("01", "02", "03", "06", "07", "04", "14", "10")
 _SUMMARIES = {"01": "夫妻因家务和子女抚养问题发生争吵", "02": "两户因排水沟堵塞互相指责", "03": "宅基地界址争议",
               "06": "饲养的狗咬伤邻居，医药费赔偿有争议", "07": "承包田边界不清", "04": "房屋装修工程款结算争议",
               "14": "电动车与行人碰撞，赔偿未谈拢", "10": "务工工资被拖欠"}
+_FACTS = {"01": "双方因家庭琐事多次争吵，经调解，双方均认识到各自的不足。",
+          "02": "被申请人修建院墙时堵塞排水沟，致申请人菜地积水受损，被申请人负主要责任。",
+          "03": "双方宅基地相邻，对界址认识不一，经实地勘察，以原有界桩为准。",
+          "06": "被申请人饲养的犬只未拴养，咬伤申请人，被申请人应承担医疗费用。",
+          "07": "双方承包田相邻，田埂位置有争议，经核对承包合同及四至，界线已明确。",
+          "04": "被申请人承接申请人房屋装修，工程已完工，双方对尾款结算有争议。",
+          "14": "被申请人驾驶电动车与步行的申请人相撞，致申请人受伤，被申请人负主要责任。",
+          "10": "申请人为被申请人务工三个月，被申请人尚欠部分工资未付。"}
+_TERMS = {"01": "双方互相尊重，共同承担家务\n子女抚养费用由双方共同负担",
+          "02": "被申请人于十日内疏通排水沟并恢复原状\n被申请人赔偿申请人菜地损失",
+          "03": "双方以原有界桩为界，各自在界内建设\n被申请人拆除越界部分围墙",
+          "06": "被申请人赔偿申请人医疗费、误工费\n被申请人今后拴养犬只",
+          "07": "双方按承包合同四至重新确定田埂位置\n各自管理界内农田",
+          "04": "申请人向被申请人支付装修尾款\n被申请人对墙面开裂处进行返修",
+          "14": "被申请人赔偿申请人医疗费、误工费等各项损失\n双方就此事再无其他纠葛",
+          "10": "被申请人向申请人支付拖欠的工资\n双方劳务关系就此结清"}
+_REASONS = ("双方分歧较大，经多次调解仍不能达成一致", "被申请人拒绝继续调解", "申请人坚持要求通过诉讼解决",
+            "双方对赔偿金额差距悬殊，调解不成")
+_AMOUNTS = (None, "500", "1200", "3000", "8000", "12000.50", "26000")
+_COMPANIES = ("攸县宏达建筑工程有限公司", "株洲顺安装饰工程有限公司", "攸县丰源农业专业合作社")
+
+# The states the demo produces, in this order (the first six cover every status), repeated.
+_SCENARIOS = ("accepted", "mediating", "agreed_installments", "failed", "closed_written", "archived_written",
+              "agreed_oral", "accepted_overdue", "mediating_overdue", "agreed_jc_valid", "closed_oral",
+              "closed_failed", "agreed_frozen", "agreed_due_soon", "archived_failed", "failed_followed",
+              "closed_written", "mediating", "closed_written", "agreed_oral")
+# How long ago each scenario's case was accepted (days before today): each has room for its steps.
+_AGE = {"accepted": (0, 20), "accepted_overdue": (35, 70), "mediating": (2, 25), "mediating_overdue": (32, 60),
+        "agreed_installments": (45, 60), "agreed_jc_valid": (55, 75), "agreed_oral": (5, 30),
+        "agreed_frozen": (25, 35), "agreed_due_soon": (30, 40), "failed": (40, 200), "failed_followed": (60, 200),
+        "closed_written": (70, 380), "closed_oral": (50, 300), "closed_failed": (45, 360),
+        "archived_written": (120, 400), "archived_failed": (100, 400)}
 
 
-def _cases(ledger: Ledger, rng: random.Random, village: str, people: list[str],
-           report: DemoReport) -> None:
-    today = ledger.today()
-    cases, parties = [], []
-    for n in range(max(2, len(people) // 200)):
+def tiny_png() -> bytes:
+    """A valid 1×1 white PNG: the demo's stand-in for a scanned, signed agreement."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+            + chunk(b"IEND", b""))
+
+
+class _CaseMaker:
+    """Runs one case through the services from 受理 to the state its scenario names."""
+
+    def __init__(self, ledger: Ledger, rng: random.Random, people: _People, village: str, pool: list[str],
+                 crew: list[str], report: DemoReport) -> None:
+        self.ledger = ledger
+        self.rng = rng
+        self.people = people
+        self.village = village
+        self.pool = pool
+        self.crew = crew
+        self.report = report
+        self.today = ledger.today()
+
+    # dates
+    def between(self, low: date, high: date) -> date:
+        high = min(high, self.today)
+        return low if high <= low else low + timedelta(days=self.rng.randint(0, (high - low).days))
+
+    def ago(self, days: int) -> date:
+        return self.today - timedelta(days=days)
+
+    def after(self, day: date, days: int) -> date:
+        return day + timedelta(days=days)
+
+    # the case
+    def parties(self, dispute: str) -> tuple[list[PartyInput], list[str]]:
+        rng = self.rng
+        chosen = rng.sample(self.pool, min(len(self.pool), 3 if rng.random() < 0.1 else 2))
+        found = [PartyInput(role=role, resident_id=rid)
+                 for role, rid in zip(("applicant", "respondent", "third_party"), chosen)]
+        names = [_name_of(self.ledger, rid)[0] for rid in chosen]
+        while len(found) < 2:  # a village too small for two residents who are not mediators
+            name = self.people.surname() + self.people.given()
+            found.append(PartyInput(role="respondent" if found else "applicant", party_kind="person", name=name,
+                                    sex="1", ethnicity="01", address=f"{self.village}{rng.randint(1, 12)}组"))
+            names.append(name)
+        if dispute == "04":  # the other side is a company
+            company = rng.choice(_COMPANIES)
+            found[1:2] = [PartyInput(role="respondent", party_kind="legal_person", name=company,
+                                     credit_code="91430223" + "".join(rng.choice("0123456789ABCDEFGH")
+                                                                      for _ in range(10)),
+                                     legal_rep=f"{self.people.surname()}{self.people.given()}（经理）",
+                                     address=f"攸县{self.village}工业园{rng.randint(1, 30)}号")]
+            names[1:2] = [company]
+        elif dispute == "14" and rng.random() < 0.7:  # an outsider from another village, with an ID number
+            sex = rng.choice("12")
+            name = self.people.surname() + self.people.given()
+            found[1:2] = [PartyInput(role="respondent", party_kind="person", name=name, sex=sex, ethnicity="01",
+                                     id_number=self.people.id_number(self.people.birth(20, 60), sex),
+                                     phone=self.people.phone(), address=f"攸县网岭镇{rng.randint(1, 9)}组",
+                                     occupation="务工")]
+            names[1:2] = [name]
+        return found, names
+
+    def open(self, accepted: date) -> tuple[str, str, list[str], list[str]]:
+        """受理登记; returns (case id, dispute type, party names, mediator names [lead, …, recorder])."""
+        rng = self.rng
         dispute = rng.choice(_DISPUTES)
-        accepted = today - timedelta(days=rng.randint(0, 360))
-        done = (today - accepted).days > 30 or rng.random() < 0.5
-        success = done and rng.random() < 0.9
-        case_id = rows.new_id()
-        cases.append({
-            "id": case_id, "case_no": f"（{accepted.year}）{village}人调字第{n + 1:03d}号", "case_year": accepted.year,
-            "case_seq": n + 1, "status": ("closed" if done else "mediating"), "source": rng.choice(("01", "02", "33")),
-            "dispute_type": dispute, "event_scale": "01", "people_involved": 2,
-            "amount_fen": rng.choice((None, 50000, 120000, 800000)), "summary": _SUMMARIES[dispute],
-            "accepted_on": accepted.isoformat(), "deadline_on": (accepted + timedelta(days=30)).isoformat(),
-            "result": ("success" if success else "failure") if done else None,
-            "agreement_form": ("02" if rng.random() < 0.3 else "01") if success else None,
-            "closed_on": (accepted + timedelta(days=rng.randint(3, 28))).isoformat() if done else None,
-            "created_at": rows.now_utc()})
-        for role, resident_id in zip(("applicant", "respondent"), rng.sample(people, 2)):
-            name, phone = _name_of(ledger, resident_id)
-            parties.append({"id": rows.new_id(), "case_id": case_id, "role": role, "resident_id": resident_id,
-                            "name": name, "phone": phone})
-    with ledger.store.write() as conn:
-        rows.insert(conn, "cases", cases)
-        rows.insert(conn, "case_parties", parties)
-    report.cases += len(cases)
+        parties, names = self.parties(dispute)
+        team = rng.sample(self.crew, min(len(self.crew), 3))
+        roles = ("lead", "recorder") if len(team) < 3 or rng.random() < 0.5 else ("lead", "mediator", "recorder")
+        mediators = [MediatorInput(resident_id=rid, role=role) for rid, role in zip(team, roles)]
+        group = rng.random() < 0.08
+        data = IntakeInput(
+            accepted_on=accepted, source=rng.choice(("01", "01", "01", "02", "02", "33", "31")),
+            dispute_type=dispute, summary=f"{_SUMMARIES[dispute]}，{names[0]}申请调解。", parties=parties,
+            mediators=mediators, event_scale="02" if group else "01",
+            people_involved=rng.randint(6, 30) if group else len(parties),
+            amount=rng.choice(_AMOUNTS), occurred_on=accepted - timedelta(days=rng.randint(0, 20)),
+            place=f"{self.village}{rng.randint(1, 12)}组")
+        case_id = cases.open_case(self.ledger, data).row_id or ""
+        self.report.cases += 1
+        return case_id, dispute, names, [_name_of(self.ledger, m.resident_id)[0] for m in mediators]
+
+    def sessions(self, case_id: str, names: list[str], team: list[str], first: date, last: date, count: int,
+                 *, investigation: bool = False) -> date:
+        """``count`` mediation sessions between ``first`` and ``last`` (an investigation before them if asked);
+        returns the last session's day."""
+        rng = self.rng
+        days = sorted(self.between(first, last) for _ in range(count + (1 if investigation else 0)))
+        for i, day in enumerate(days):
+            kind = "investigation" if investigation and i == 0 else "mediation"
+            final = i == len(days) - 1
+            cases.add_session(self.ledger, case_id, SessionInput(
+                kind=kind, held_on=day, held_time=f"{rng.choice((9, 10, 14, 15))}:{rng.choice(('00', '30'))}",
+                place=rng.choice(("村委会调解室", "村综治中心", f"{names[0]}家中")),
+                parties_present="、".join(names) if kind == "mediation" else names[0],
+                statements=f"{names[0]}陈述了纠纷经过及诉求；{names[1]}对部分事实有异议，说明了自己的理由。",
+                result=("" if kind == "investigation" else
+                        "双方同意继续协商" if not final else "双方初步达成一致意见"),
+                recorder=team[-1]))
+        return days[-1]
+
+    def agreement(self, case_id: str, dispute: str, names: list[str], effective: date, *, written: bool = True,
+                  installments: Sequence[tuple[date, int]] = (), deadline: date | None = None,
+                  amount: int | None = None) -> str:
+        plan = [InstallmentInput(due_on=due, amount=fen, payer=names[1], payee=names[0]) for due, fen in installments]
+        total = sum(fen for _, fen in installments) if installments else amount
+        data = AgreementInput(
+            form="01" if written else "02", facts=_FACTS[dispute] if written else "", terms=_TERMS[dispute],
+            performance_method=(f"分{'一两三四五六七八九'[len(plan) - 1]}期以现金或转账支付" if 1 < len(plan) < 10 else
+                                "一次性以现金或转账支付" if total else "按协议约定自行履行"),
+            effective_on=effective, performance_deadline=deadline or (max(d for d, _ in installments)
+                                                                      if installments else None),
+            performance_place="村委会调解室" if written else "", amount=total, installments=plan)
+        return cases.record_agreement(self.ledger, case_id, data).row_id or ""
+
+    def pay(self, case_id: str, agreement_id: str, paid: dict[int, date]) -> None:
+        """Mark installments paid: index in due order → day paid."""
+        agreement = next(a for a in cases.get_case(self.ledger, case_id).agreements if a.id == agreement_id)
+        for index, day in paid.items():
+            cases.set_installment_paid(self.ledger, agreement.installments[index].id, day)
+
+    def follow_up(self, case_id: str, names: list[str], team: list[str], done: date, *, success: bool) -> None:
+        """Record the planned 回访 as done on ``done`` (or a new one when none was planned)."""
+        rng = self.rng
+        data = FollowUpInput(done_on=done, form=rng.choice(("01", "01", "02", "03")), party=names[0],
+                             performance=("01" if success else None), satisfaction=rng.choice(("01", "01", "02")),
+                             visitor=team[0], notes=rng.choice(("双方关系已缓和，未发现遗留问题", "协议已履行完毕，当事人表示满意",
+                                                                 "已提醒当事人注意邻里和睦")))
+        planned = [f for f in cases.get_case(self.ledger, case_id).follow_ups if f.done_on is None]
+        if planned:
+            data.due_on = planned[0].due_on
+            cases.update_follow_up(self.ledger, planned[0].id, data)
+        else:
+            cases.add_follow_up(self.ledger, case_id, data)
+
+    def terminate(self, case_id: str) -> None:
+        rng = self.rng
+        channels = [c for c in cases.CHANNELS if rng.random() < 0.5] or [cases.CHANNELS[-1]]
+        cases.terminate(self.ledger, case_id, TerminationInput(reason=rng.choice(_REASONS), channels_told=channels))
+
+    def file(self, case_id: str, *doc_types: str) -> None:
+        """Print and archive PDFs, and register the paper items every file needs (告知书, 身份证明)."""
+        for doc_type in doc_types:
+            pdf = case_documents.render(self.ledger, case_id, doc_type)
+            if case_documents.archive(self.ledger, case_id, doc_type, pdf).new:
+                self.report.documents += 1
+        filed = {d.item for d in cases.get_case(self.ledger, case_id).documents}
+        for item, pages in (("02", 1), ("03", 2)):
+            if item not in filed:
+                case_documents.file_paper(self.ledger, case_id, item, pages, "签字原件")
+
+    def money(self) -> int:
+        return self.rng.choice((800, 1500, 3000, 6000, 12000, 20000)) * 100
+
+    # scenarios
+    def run(self, scenario: str, accepted: date) -> None:
+        rng = self.rng
+        case_id, dispute, names, team = self.open(accepted)
+        today = self.today
+        if scenario.startswith("accepted"):  # a fresh case has no record yet; an overdue one was investigated
+            if scenario == "accepted_overdue":
+                self.sessions(case_id, names, team, accepted, self.after(accepted, 10), 0, investigation=True)
+            return
+        if scenario.startswith("mediating"):
+            self.sessions(case_id, names, team, accepted, today, rng.randint(1, 2), investigation=rng.random() < 0.3)
+            return
+        if scenario == "agreed_installments":
+            effective = self.after(accepted, rng.randint(2, 5))
+            self.sessions(case_id, names, team, accepted, effective, rng.randint(1, 2))
+            part = self.money() // 2
+            plan = [(self.after(effective, 10), part), (self.ago(5), part), (self.after(today, 4), part),
+                    (self.after(today, 35), part)]
+            agreement_id = self.agreement(case_id, dispute, names, effective, installments=plan)
+            self.pay(case_id, agreement_id, {0: self.after(effective, 10)})
+            cases.set_judicial(self.ledger, agreement_id, JudicialInput(
+                applied_on=self.after(effective, rng.randint(3, 20)), court="攸县人民法院"))
+        elif scenario == "agreed_jc_valid":
+            effective = self.after(accepted, rng.randint(2, 5))
+            self.sessions(case_id, names, team, accepted, effective, 1)
+            due = self.after(effective, 20)
+            agreement_id = self.agreement(case_id, dispute, names, effective, installments=[(due, self.money())])
+            paid = self.after(effective, rng.randint(15, 20))
+            self.pay(case_id, agreement_id, {0: paid})
+            cases.set_performed(self.ledger, agreement_id, paid)
+            cases.set_judicial(self.ledger, agreement_id, JudicialInput(
+                applied_on=self.after(effective, 5), court="攸县人民法院", result="valid",
+                result_on=self.after(effective, 25)))
+            self.follow_up(case_id, names, team, self.after(effective, 26), success=True)
+        elif scenario == "agreed_oral":
+            effective = self.between(self.after(accepted, 1), self.after(accepted, 4))
+            self.sessions(case_id, names, team, accepted, effective, 1)
+            self.agreement(case_id, dispute, names, effective, written=False,
+                           deadline=self.after(today, rng.randint(5, 40)),
+                           amount=rng.choice((None, 50000, 120000)))
+        elif scenario == "agreed_frozen":
+            effective = self.after(accepted, rng.randint(1, 4))
+            self.sessions(case_id, names, team, accepted, effective, 1)
+            amount = self.money()
+            agreement_id = self.agreement(case_id, dispute, names, effective,
+                                          installments=[(self.after(today, 10), amount)])
+            case_documents.attach_scan(self.ledger, agreement_id, tiny_png(), "image/png")
+            cases.add_supplement(self.ledger, agreement_id, AgreementInput(
+                form="01", facts="原协议约定一次性支付，因被申请人经济困难，经双方同意改为分两期支付。",
+                terms="原协议第二条改为：被申请人分两期支付赔偿款\n原协议其他条款不变",
+                performance_method="分两期以转账支付", effective_on=self.ago(rng.randint(1, 5)),
+                performance_deadline=self.after(today, 40), amount=amount,
+                installments=[InstallmentInput(due_on=self.after(today, 10), amount=amount // 2, payer=names[1],
+                                               payee=names[0]),
+                              InstallmentInput(due_on=self.after(today, 40), amount=amount - amount // 2,
+                                               payer=names[1], payee=names[0])]))
+        elif scenario == "agreed_due_soon":
+            effective = self.ago(27)  # the 30-day 司法确认 window closes in three days
+            self.sessions(case_id, names, team, accepted, effective, 1)
+            part = self.money() // 2
+            self.agreement(case_id, dispute, names, effective,
+                           installments=[(self.after(today, 2), part), (self.after(today, 30), part)])
+        elif scenario.startswith("failed"):
+            last = self.sessions(case_id, names, team, accepted, self.after(accepted, 20), rng.randint(1, 2))
+            self.terminate(case_id)
+            if scenario == "failed_followed":
+                self.follow_up(case_id, names, team, self.between(self.after(last, 5), self.after(last, 20)),
+                               success=False)
+            else:
+                cases.add_follow_up(self.ledger, case_id, FollowUpInput(due_on=self.after(today, rng.randint(1, 6))))
+        elif scenario in ("closed_failed", "archived_failed"):
+            last = self.sessions(case_id, names, team, accepted, self.after(accepted, 20), rng.randint(1, 2),
+                                 investigation=True)
+            self.terminate(case_id)
+            self.file(case_id, "intake", "record")
+            self.close(case_id, self.after(last, rng.randint(1, 5)), archive=scenario == "archived_failed")
+        else:  # closed_written, closed_oral, archived_written
+            written = scenario != "closed_oral"
+            effective = self.after(accepted, rng.randint(2, 6))
+            self.sessions(case_id, names, team, accepted, effective, rng.randint(1, 2), investigation=rng.random() < 0.5)
+            if written:
+                amount = self.money()
+                plan = ([(self.after(effective, 15), amount)] if rng.random() < 0.5 else
+                        [(self.after(effective, 15), amount // 2), (self.after(effective, 30), amount - amount // 2)])
+                agreement_id = self.agreement(case_id, dispute, names, effective, installments=plan)
+                self.pay(case_id, agreement_id, {i: due for i, (due, _) in enumerate(plan)})
+                performed = plan[-1][0]
+            else:
+                performed = self.after(effective, 7)
+                agreement_id = self.agreement(case_id, dispute, names, effective, written=False, deadline=performed)
+            cases.set_performed(self.ledger, agreement_id, performed)
+            visited = self.after(performed, rng.randint(2, 6))
+            self.follow_up(case_id, names, team, visited, success=True)
+            archiving = scenario == "archived_written"
+            self.file(case_id, "intake", "record", "agreement" if written else "oral",
+                      *(("followup",) if archiving else ()))
+            self.close(case_id, self.after(visited, rng.randint(1, 5)), archive=archiving)
+
+    def close(self, case_id: str, closed: date, *, archive: bool) -> None:
+        cases.close_case(self.ledger, case_id, closed)
+        if archive:
+            self.file(case_id, "cover")
+            cases.archive_case(self.ledger, case_id, self.between(closed, self.after(closed, 10)))
+
+
+def _cases(ledger: Ledger, rng: random.Random, people: _People, first: tuple[str, list[str], list[str]],
+           count: int, report: DemoReport) -> None:
+    """``count`` cases of the first village's 调委会, in every state, accepted in the past year, numbered in order
+    of acceptance."""
+    village, adults, crew = first
+    if not crew:
+        return
+    committee.save(ledger, committee.CommitteeSettings(name=f"{village}人民调解委员会", prefix=village))
+    crew_set = set(crew)
+    pool = [r for r in adults if r not in crew_set]
+    today = ledger.today()
+    plan = []
+    for n in range(count):
+        scenario = _SCENARIOS[n % len(_SCENARIOS)]
+        low, high = _AGE[scenario]
+        plan.append((today - timedelta(days=rng.randint(low, high)), n, scenario))
+    maker = _CaseMaker(ledger, rng, people, village, pool, crew, report)
+    for accepted, _, scenario in sorted(plan):
+        maker.run(scenario, accepted)
