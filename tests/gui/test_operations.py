@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QProgressDialog, QPushButton, 
 from zhzx_desktop.errors import Cancelled, UserError
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.operations import ThreadRunner
-from zhzx_desktop.gui.settings import Settings
+from zhzx_desktop.gui.settings import Setting, Settings
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.ledger import Ledger
@@ -109,10 +109,12 @@ def test_enter_moves_to_the_next_field(qtbot) -> None:
 def test_settings_round_trip_through_the_ini_file(tmp_path: Path) -> None:
     path = tmp_path / "s.ini"
     first = Settings(path)
-    assert first.get(keys.LAST_PAGE) == 0 and first.get(keys.WINDOW_GEOMETRY) == QByteArray()
-    first.set(keys.LAST_PAGE, 3)
+    count = Setting("test/count", 0)
+    assert first.get(count) == 0 and first.get(keys.FONT_PATH) == ""
+    assert first.get(keys.WINDOW_GEOMETRY) == QByteArray()
+    first.set(count, 3)
     first.set(keys.IMPORT_MAPPING, '{"姓名": "name"}')
     first.sync()
     again = Settings(path)
-    assert again.get(keys.LAST_PAGE) == 3 and again.get(keys.IMPORT_MAPPING) == '{"姓名": "name"}'
-    assert "page=3" in path.read_text(encoding="utf-8")
+    assert again.get(count) == 3 and again.get(keys.IMPORT_MAPPING) == '{"姓名": "name"}'
+    assert "count=3" in path.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,7 @@ def _register(path: Path) -> CjkFont | None:
         name = FONT_NAME if not _by_path else f"{FONT_NAME}{len(_by_path) + 1}"
         try:
             ttf = TTFont(name, str(key), subfontIndex=0)
-        except (TTFError, OSError, ValueError) as exc:  # CFF outlines, damaged or unreadable file
+        except (TTFError, OSError, ValueError, KeyError, struct.error) as exc:  # CFF outlines, damaged file
             log.warning("font %s cannot be embedded: %s", key, exc)
             _failed.add(key)
             return None

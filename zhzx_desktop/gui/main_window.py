@@ -1,11 +1,13 @@
-"""The main window: navigation (居民、户、网格、队伍), one page per entry, a status bar with the register size and the
-changes not yet reported to the county, remembered geometry, Ctrl+F / Ctrl+N for the current page."""
+"""The main window: navigation (今天要办、居民、户、网格、队伍、调解), one page per entry, opening on 今天要办; a 设置 menu
+(调委会设置); a status bar with the register size, the duties due and the changes not yet reported to the county;
+remembered geometry; Ctrl+F / Ctrl+N for the current page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from sync import outbox
@@ -15,9 +17,19 @@ from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.errors import show_message
 from zhzx_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhzx_desktop.gui.pages.page import Page
-from zhzx_desktop.gui.pages.residents_page import ResidentsPage
+from zhzx_desktop.gui.pages.today_page import TodayPage
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.changes import Changes
+
+if TYPE_CHECKING:
+    from zhzx_desktop.gui.dialogs.committee_dialog import CommitteeDialog
+    from zhzx_desktop.gui.pages.cases_page import CasesPage
+    from zhzx_desktop.gui.pages.residents_page import ResidentsPage
+
+
+def _residents(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.residents_page import ResidentsPage
+    return ResidentsPage(ctx)
 
 
 def _households(ctx: GuiContext) -> Page:
@@ -35,10 +47,18 @@ def _teams(ctx: GuiContext) -> Page:
     return TeamsPage(ctx)
 
 
-# The navigation, in order. Pages other than 居民 are built (and their modules imported) when first opened, so
-# start-up pays only for the page the clerk sees first.
+def _cases(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.cases_page import CasesPage
+    return CasesPage(ctx)
+
+
+# The navigation, in order. The window opens on 今天要办; the other pages are built (and their modules imported) when
+# first opened, so start-up pays only for the page the clerk sees first.
 PAGES: tuple[tuple[str, Callable[[GuiContext], Page]], ...] = (
-    ("居民", ResidentsPage), ("户", _households), ("网格", _grids), ("队伍", _teams))
+    ("今天要办", TodayPage), ("居民", _residents), ("户", _households), ("网格", _grids), ("队伍", _teams),
+    ("调解", _cases))
+TODAY, RESIDENTS, CASES = 0, 1, 5
+OVERDUE_COLOR = QColor("#c0392b")
 
 
 class MainWindow(QMainWindow):
@@ -53,13 +73,25 @@ class MainWindow(QMainWindow):
             self.ui.nav_list.addItem(self.tr(title))
             self.ui.page_stack.addWidget(QWidget())  # a placeholder until the page is first opened
         self.ui.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)
-        self.page(0)
+        self.dialog: CommitteeDialog | None = None
+        self.due_label = QLabel()
+        self.due_label.setObjectName("due_label")
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
         self.sync_label = QLabel()
         self.sync_label.setObjectName("sync_label")
+        self.ui.status_bar.addPermanentWidget(self.due_label)
         self.ui.status_bar.addPermanentWidget(self.count_label)
         self.ui.status_bar.addPermanentWidget(self.sync_label)
+        settings_menu = self.menuBar().addMenu(self.tr("设置(&S)"))
+        settings_menu.setObjectName("settings_menu")
+        self.committee_action = settings_menu.addAction(self.tr("调委会设置…"))
+        self.committee_action.setObjectName("committee_action")
+        self.committee_action.setToolTip(self.tr("调委会名称、案号前缀、本机号段、协议书选项、打印字体"))
+        self.committee_action.triggered.connect(self.open_committee_dialog)
+        self.today_page.due_counted.connect(self._on_today_page_due_counted)
+        self.today_page.case_requested.connect(self.show_case)
+        self._on_today_page_due_counted(*self.today_page.counts())
         self.ui.status_bar.showMessage(self.tr("数据库：%1").replace("%1", str(ctx.ledger.store.path)))
         for warning in ctx.ledger.warnings:
             self.ui.status_bar.showMessage(warning)
@@ -68,7 +100,7 @@ class MainWindow(QMainWindow):
         self.new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
         self.new_shortcut.activated.connect(lambda: self.current_page().new_item())
         self.restoreGeometry(ctx.settings.get(keys.WINDOW_GEOMETRY))
-        self.ui.nav_list.setCurrentRow(min(max(ctx.settings.get(keys.LAST_PAGE), 0), len(PAGES) - 1))
+        self.ui.nav_list.setCurrentRow(TODAY)  # always the start page: what is due today
         self.update_status()
 
     def page(self, index: int) -> Page:
@@ -85,10 +117,34 @@ class MainWindow(QMainWindow):
         return page
 
     @property
+    def today_page(self) -> TodayPage:
+        page = self.page(TODAY)
+        assert isinstance(page, TodayPage)
+        return page
+
+    @property
     def residents_page(self) -> ResidentsPage:
-        page = self.page(0)
+        from zhzx_desktop.gui.pages.residents_page import ResidentsPage
+        page = self.page(RESIDENTS)
         assert isinstance(page, ResidentsPage)
         return page
+
+    @property
+    def cases_page(self) -> CasesPage:
+        from zhzx_desktop.gui.pages.cases_page import CasesPage
+        page = self.page(CASES)
+        assert isinstance(page, CasesPage)
+        return page
+
+    def show_page(self, index: int) -> Page:
+        """Switch the navigation to the page at ``index`` (as a click would) and return it."""
+        self.ui.nav_list.setCurrentRow(index)
+        return self.page(index)
+
+    def show_case(self, case_id: str) -> None:
+        """Open the 调解 page on one case (from 今天要办)."""
+        self.show_page(CASES)
+        self.cases_page.show_case(case_id)
 
     def current_page(self) -> Page:
         return self.page(self.ui.page_stack.currentIndex())
@@ -106,6 +162,25 @@ class MainWindow(QMainWindow):
                 page.apply(changes)
         self.update_status()
 
+    def _on_today_page_due_counted(self, overdue: int, soon: int) -> None:
+        if overdue or soon:
+            text = self.tr("今天要办：已逾期 %1 项，7天内到期 %2 项").replace("%1", str(overdue)).replace("%2", str(soon))
+        else:
+            text = self.tr("今天要办：无")
+        self.due_label.setText(text)
+        self.due_label.setStyleSheet("color: #c0392b; font-weight: bold;" if overdue else "")
+        item = self.ui.nav_list.item(TODAY)
+        item.setToolTip(text)
+        item.setForeground(QBrush(OVERDUE_COLOR) if overdue else QBrush())
+
+    def open_committee_dialog(self) -> CommitteeDialog:
+        from zhzx_desktop.gui.dialogs.committee_dialog import CommitteeDialog
+        dialog = CommitteeDialog(self.ctx, self)
+        dialog.committee_saved.connect(self.apply)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def update_status(self) -> None:
         total = residents.count(self.ctx.ledger)
         self.count_label.setText(self.tr("在册居民 %1 人").replace("%1", f"{total:,}"))
@@ -118,7 +193,6 @@ class MainWindow(QMainWindow):
             show_message(self, self.tr("还有操作正在进行（如导入、导出）。请等它完成，或在进度窗口中点“取消”后再关闭。"))
             return
         self.ctx.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
-        self.ctx.settings.set(keys.LAST_PAGE, self.ui.page_stack.currentIndex())
         self.ctx.settings.sync()
         super().closeEvent(event)
         if event.isAccepted():

@@ -20,9 +20,9 @@ class Setting(Generic[T]):
 
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray())
 WINDOW_STATE = Setting("window/state", QByteArray())
-LAST_PAGE = Setting("window/page", 0)
 IMPORT_MAPPING = Setting("import/mapping", "{}")  # JSON: {column header as in the file: field name}
 LAST_DIR = Setting("files/last_dir", "")
+FONT_PATH = Setting("documents/font", "")  # this PC's print font file; "" = found automatically (documents.fonts)
 
 
 class Settings:

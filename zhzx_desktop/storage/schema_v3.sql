@@ -1,8 +1,9 @@
 -- Schema version 3 (issue 4, 人民调解 end to end). See docs/design-notes.md "Case numbers" and "The case file".
 
--- A case number is unique per committee and year: the year and the running number, allocated from this PC's
--- number block (app_meta 'case_block') under the write lock. case_no keeps the text printed at the time.
-CREATE UNIQUE INDEX cases_year_seq ON cases(case_year, case_seq) WHERE case_seq IS NOT NULL;
+-- A case number is unique per committee and year: the running number is allocated from this PC's number block
+-- (app_meta 'case_block') under the write lock, as max + 1 over this index. The printed text case_no stays UNIQUE
+-- (schema v1). (year, seq) is not unique: a database made by older demos holds several villages' committees.
+CREATE INDEX cases_year_seq ON cases(case_year, case_seq);
 CREATE INDEX cases_status ON cases(status, accepted_on);
 CREATE INDEX cases_accepted ON cases(accepted_on);
 CREATE INDEX case_mediators_resident ON case_mediators(resident_id) WHERE resident_id IS NOT NULL;

@@ -53,6 +53,16 @@ def test_every_field_is_printed() -> None:
     assert text.count("指印") >= 2 * doc.copies
 
 
+@pytest.mark.parametrize(("fen", "printed"), [
+    (1_000_550, "涉及金额：壹万零伍元伍角（¥10,005.50）"),
+    (10_000_000_000, "涉及金额：壹亿元整（¥100,000,000.00）"),
+    (5, "涉及金额：伍分（¥0.05）"),
+])
+def test_tricky_amounts_read_back_in_daxie(fen: int, printed: str) -> None:
+    text = body_text(render_agreement(samples.agreement(amount_fen=fen, installments=())))
+    assert printed in text
+
+
 def test_two_parties_give_three_labelled_copies() -> None:
     pdf = render_agreement(samples.agreement())
     pages = copies_of(pdf)

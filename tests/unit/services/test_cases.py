@@ -363,8 +363,8 @@ def test_every_case_write_is_captured_for_the_county(ledger: Ledger, v: casework
             "follow_ups"} <= tables
 
 
-def test_unique_year_and_number_is_enforced_by_the_database(ledger: Ledger, v: casework.Village) -> None:
+def test_the_printed_number_is_unique_in_the_database(ledger: Ledger, v: casework.Village) -> None:
     case_id = casework.open_case(ledger, v)
     with pytest.raises(sqlite3.IntegrityError), ledger.store.write() as conn:
         conn.execute("INSERT INTO cases(id, case_no, case_year, case_seq, created_at) "
-                     "SELECT 'x', 'other', case_year, case_seq, created_at FROM cases WHERE id = ?", (case_id,))
+                     "SELECT 'x', case_no, case_year, 2, created_at FROM cases WHERE id = ?", (case_id,))

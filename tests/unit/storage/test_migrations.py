@@ -73,16 +73,17 @@ def test_v2_database_upgrades_to_v3_and_captures_the_new_columns(tmp_path: Path,
     with monkeypatch.context() as patched:
         patched.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
         patched.setattr(migrations, "LATEST", 2)
-        with Store(path) as store, store.write() as conn:
-            conn.execute("INSERT INTO cases(id, case_no, case_year, case_seq, status, created_at) "
-                         "VALUES ('c1', '（2026）X村人调字第001号', 2026, 1, 'accepted', '2026-11-01T00:00:00Z')")
+        with Store(path) as store, store.write() as conn:  # two villages' committees, as older demos made
+            conn.executemany("INSERT INTO cases(id, case_no, case_year, case_seq, status, created_at) "
+                             "VALUES (?, ?, 2026, 1, 'accepted', '2026-11-01T00:00:00Z')",
+                             [("c1", "（2026）X村人调字第001号"), ("c0", "（2026）Y村人调字第001号")])
     with Store(path) as store:
         assert migrations.schema_version(store.conn) == 3
         with store.write() as conn:
             conn.execute("UPDATE cases SET retention = '长期' WHERE id = 'c1'")
-            with pytest.raises(sqlite3.IntegrityError):  # a second case with the same year and number
+            with pytest.raises(sqlite3.IntegrityError):  # the printed number stays unique
                 conn.execute("INSERT INTO cases(id, case_no, case_year, case_seq, created_at) "
-                             "VALUES ('c2', 'other', 2026, 1, '2026-11-01T00:00:00Z')")
+                             "VALUES ('c2', '（2026）X村人调字第001号', 2026, 1, '2026-11-01T00:00:00Z')")
         data = store.conn.execute("SELECT data FROM sync_outbox WHERE table_name = 'cases' AND op = 'update'"
                                   ).fetchone()[0]
         assert '"retention":["","长期"]' in data.replace(" ", "")
