@@ -32,8 +32,8 @@ if {mode!r} == "bare":
     canvas.save()
 else:
     from tests.unit.documents.samples import agreement
-    from zhzx_desktop.documents.render import render_agreement
-    render_agreement(agreement())
+    from zhzx_desktop.documents.render import render
+    render(agreement())
 print(f"{{(time.perf_counter() - started) * 1000:.3f}}", flush=True)
 """
 
@@ -69,11 +69,11 @@ def main() -> int:
 
     from tests.unit.documents.samples import agreement
     from zhzx_desktop.documents.fonts import find_cjk_font
-    from zhzx_desktop.documents.render import render_agreement
+    from zhzx_desktop.documents.render import render
 
     font = find_cjk_font()
     doc = agreement()
-    pdf = render_agreement(doc)
+    pdf = render(doc)
     print(f"font: {font.family} ({font.path}); 2 parties, {doc.copies} copies, {len(pdf):,} bytes")
 
     first_ms("agreement"), first_ms("bare")  # warm the OS page cache (python, reportlab, the font file)
@@ -87,7 +87,7 @@ def main() -> int:
         canvas.drawString(72, 720, "one line of text")
         canvas.save()
 
-    warm = warm_ms(lambda: render_agreement(doc), args.warm)
+    warm = warm_ms(lambda: render(doc), args.warm)
     anchor = warm_ms(bare_canvas, args.warm)
     w_med, a_med = statistics.median(warm), statistics.median(anchor)
 

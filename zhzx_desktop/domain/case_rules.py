@@ -133,6 +133,11 @@ class Deadline:
     def kind_label(self) -> str:
         return DEADLINE_KINDS[self.kind]
 
+    @property
+    def id(self) -> str:
+        """What a list row of this duty opens: its case."""
+        return self.case_id
+
     def days_left(self, today: date) -> int:
         return (self.due_on - today).days
 

@@ -13,7 +13,7 @@ from tests.unit.documents.pdftext import body_text, fonts, page_texts, placed_te
 from zhzx_desktop.documents.fonts import find_cjk_font
 from zhzx_desktop.documents.layout import GB9704, PAGE_H, PAGE_W, mm
 from zhzx_desktop.documents.model import Committee
-from zhzx_desktop.documents.render import check_glyphs, render, render_agreement
+from zhzx_desktop.documents.render import check_glyphs, render
 from zhzx_desktop.errors import UserError
 
 RARE = "𠮷"  # CJK Extension B: AR PL UMing has no glyph for it
@@ -32,7 +32,7 @@ def copies_of(pdf: bytes) -> list[tuple[str, int, int]]:
 
 def test_every_field_is_printed() -> None:
     doc = samples.agreement()
-    text = body_text(render_agreement(doc))
+    text = body_text(render(doc))
     for expected in [
         "人民调解协议书", "编号：（2026）青石村人调字第007号",
         "申请人", "姓名：韩立新", "性别：男", "民族：汉族", "年龄：52岁", "职业或职务：农民", "联系方式：13907310425",
@@ -59,12 +59,12 @@ def test_every_field_is_printed() -> None:
     (5, "涉及金额：伍分（¥0.05）"),
 ])
 def test_tricky_amounts_read_back_in_daxie(fen: int, printed: str) -> None:
-    text = body_text(render_agreement(samples.agreement(amount_fen=fen, installments=())))
+    text = body_text(render(samples.agreement(amount_fen=fen, installments=())))
     assert printed in text
 
 
 def test_two_parties_give_three_labelled_copies() -> None:
-    pdf = render_agreement(samples.agreement())
+    pdf = render(samples.agreement())
     pages = copies_of(pdf)
     per_copy = pages[0][2]
     assert [label for label, _, _ in pages] == ["甲方执"] * per_copy + ["乙方执"] * per_copy + ["调委会存"] * per_copy
@@ -75,7 +75,7 @@ def test_two_parties_give_three_labelled_copies() -> None:
 
 def test_three_parties_give_four_copies_and_an_organisation_block() -> None:
     doc = samples.agreement((samples.PARTY_A, samples.PARTY_B, samples.PARTY_C))
-    pdf = render_agreement(doc)
+    pdf = render(doc)
     labels = [label for label, number, _ in copies_of(pdf) if number == 1]
     assert labels == ["甲方执", "乙方执", "丙方执", "调委会存"]
     text = body_text(pdf)
@@ -88,22 +88,22 @@ def test_three_parties_give_four_copies_and_an_organisation_block() -> None:
 
 def test_party_copy_label_overrides_the_default() -> None:
     doc = samples.agreement((replace(samples.PARTY_A, copy_label="申请人执"), samples.PARTY_B))
-    texts = page_texts(render_agreement(doc))
+    texts = page_texts(render(doc))
     assert "申请人执" in texts[0] and "甲方执" not in "".join(texts)
     assert any("乙方执" in t for t in texts) and "调委会存" in texts[-1]
 
 
 def test_id_numbers_only_with_the_committee_option() -> None:
-    hidden = body_text(render_agreement(samples.agreement()))
+    hidden = body_text(render(samples.agreement()))
     assert samples.PARTY_A.id_number not in hidden and "身份证号码" not in hidden
     doc = samples.agreement(committee=Committee(samples.COMMITTEE.name, show_id_numbers=True))
-    shown = body_text(render_agreement(doc))
+    shown = body_text(render(doc))
     assert f"身份证号码：{samples.PARTY_A.id_number}" in shown
     assert f"身份证号码：{samples.PARTY_B.id_number}" in shown
 
 
 def test_fonts_are_embedded_subsets() -> None:
-    found = fonts(render_agreement(samples.agreement()))
+    found = fonts(render(samples.agreement()))
     assert found
     for font in found:
         assert font["/Subtype"] == "/TrueType"
@@ -113,22 +113,22 @@ def test_fonts_are_embedded_subsets() -> None:
 
 
 def test_same_data_same_bytes() -> None:
-    first = render_agreement(samples.agreement())
-    again = render_agreement(samples.agreement())
+    first = render(samples.agreement())
+    again = render(samples.agreement())
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(again).hexdigest()
     assert render(samples.agreement()) == first
-    assert render_agreement(samples.agreement(performance_place="青石村村部")) != first
+    assert render(samples.agreement(performance_place="青石村村部")) != first
 
 
 def test_blank_date_when_not_yet_effective() -> None:
-    text = body_text(render_agreement(samples.agreement(effective_on="")))
+    text = body_text(render(samples.agreement(effective_on="")))
     assert "2026年11月23日" not in text
     assert "年月日" in text  # "    年  月  日" to fill in by hand
 
 
 def test_supplement_is_titled_and_names_the_agreement_it_amends() -> None:
     doc = samples.agreement(supplement_to="（2026）青石村人调字第003号", case_no="（2026）青石村人调字第009号")
-    text = body_text(render_agreement(doc))
+    text = body_text(render(doc))
     assert "人民调解补充协议书" in text
     assert "编号为（2026）青石村人调字第003号的《人民调解协议书》的补充协议" in text
     assert "经调解，自愿达成如下补充协议：" in text
@@ -140,7 +140,7 @@ def test_missing_glyph_names_the_field() -> None:
         pytest.skip(f"{font.family} can print {RARE}")
     doc = samples.agreement((replace(samples.PARTY_A, name=f"韩{RARE}"), samples.PARTY_B))
     with pytest.raises(UserError) as caught:
-        render_agreement(doc)
+        render(doc)
     assert caught.value.field == "parties[0].name"
     assert caught.value.code == "missing_glyph"
     assert caught.value.message.startswith(f"当事人姓名中的“{RARE}”无法用字体 {font.family} 打印")
@@ -162,7 +162,7 @@ def test_long_text_paginates_inside_the_margins() -> None:
     facts = "".join(f"第{i}段，{samples.FACTS}" for i in range(1, 30))[:3000]
     terms = tuple(f"第{i}项约定：{samples.TERMS[i % 3]}" for i in range(1, 31))
     doc = samples.agreement(facts=facts, terms=terms)
-    pdf = render_agreement(doc)
+    pdf = render(doc)
     pages = copies_of(pdf)
     per_copy = pages[0][2]
     assert per_copy >= 5 and len(pages) == 3 * per_copy

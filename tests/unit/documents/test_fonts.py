@@ -39,7 +39,7 @@ def test_a_configured_font_is_used_for_rendering() -> None:
 
     from tests.unit.documents import samples
     from tests.unit.documents.pdftext import fonts
-    from zhzx_desktop.documents.render import render_agreement
+    from zhzx_desktop.documents.render import render
 
     default = find_cjk_font()
     other = next((p for p in CANDIDATES if p.is_file() and p.resolve() != default.path), None)
@@ -47,7 +47,7 @@ def test_a_configured_font_is_used_for_rendering() -> None:
         pytest.skip("only one CJK font installed")
     chosen = find_cjk_font(other)
     assert chosen.path == other.resolve() and chosen.name != default.name
-    names = {str(f["/BaseFont"]).split("+", 1)[1] for f in fonts(render_agreement(samples.agreement(),
+    names = {str(f["/BaseFont"]).split("+", 1)[1] for f in fonts(render(samples.agreement(),
                                                                                   font_path=other))}
-    default_names = {str(f["/BaseFont"]).split("+", 1)[1] for f in fonts(render_agreement(samples.agreement()))}
+    default_names = {str(f["/BaseFont"]).split("+", 1)[1] for f in fonts(render(samples.agreement()))}
     assert names and names.isdisjoint(default_names)
