@@ -1,8 +1,8 @@
 """Start to a usable main window on a 100k-resident database, against a bare PySide6 window (budget ≤ 1.5 s, ≤ 2×).
 
 Each run is a fresh process, timed from spawn to the line the child prints once its window has been shown and the
-event loop has run (the resident table's first page is painted). The window opens on 今天要办 (built too); the child
-switches to 居民 before showing it, so the figure stays "until the register is usable". The anchor is a child that only creates a
+event loop has run. Two figures: the window as the clerk first sees it (on 今天要办), and with the 居民 page switched to
+before showing, until the resident table's first page is painted (the figure earlier issues reported). The anchor is a child that only creates a
 QApplication and an empty QMainWindow the same way. One warm-up run of each (page cache, schema migration of an old
 cached database) is discarded; the median of ``--runs`` runs is reported.
 
@@ -43,11 +43,12 @@ else:
     ledger = _common.open_bench_ledger(Path({db!r}))
     ctx = GuiContext(ledger, ThreadRunner(ledger), Settings(Path(tempfile.mkdtemp()) / "s.ini"))
     window = MainWindow(ctx)
-    window.show_page(RESIDENTS)  # the window opens on 今天要办; timed to the 居民 page usable, as before
+    if {mode!r} == "residents":
+        window.show_page(RESIDENTS)
 window.resize(1200, 760)
 window.show()
 def ready():
-    if {mode!r} != "bare":
+    if {mode!r} == "residents":
         assert window.residents_page.model.rowCount() > 0
     print("ready", flush=True)
     app.quit()
@@ -80,17 +81,19 @@ def main() -> int:
     args = parser.parse_args()
     db = _common.demo_db(args.out, args.size, 1)
     print(f"platform: QT_QPA_PLATFORM={os.environ.get('QT_QPA_PLATFORM')}, runs: {args.runs} (+1 warm-up each)")
-    timings: dict[str, list[float]] = {"bare": [], "app": []}
+    timings: dict[str, list[float]] = {"bare": [], "start": [], "residents": []}
     for mode in timings:
         run_child(mode, db)  # warm-up
     for _ in range(args.runs):
         for mode, values in timings.items():
             values.append(run_child(mode, db))
-    bare, app = statistics.median(timings["bare"]), statistics.median(timings["app"])
+    bare = statistics.median(timings["bare"])
     print(f"bare PySide6 window     median {bare * 1000:7.0f} ms   (min {min(timings['bare']) * 1000:.0f})")
-    print(f"main window, {args.size:,} residents  median {app * 1000:7.0f} ms   (min {min(timings['app']) * 1000:.0f})")
-    print(f"ratio app / bare: {app / bare:.2f}×   budget ≤ 1.5 s and ≤ 2×: "
-          f"{'met' if app <= 1.5 and app / bare <= 2 else 'MISSED'}")
+    for mode, label in (("start", "as it opens (今天要办)"), ("residents", "with the 居民 page usable")):
+        app = statistics.median(timings[mode])
+        print(f"main window {label}, {args.size:,} residents  median {app * 1000:7.0f} ms   "
+              f"(min {min(timings[mode]) * 1000:.0f})   ratio {app / bare:.2f}×   budget ≤ 1.5 s and ≤ 2×: "
+              f"{'met' if app <= 1.5 and app / bare <= 2 else 'MISSED'}")
     return 0
 
 

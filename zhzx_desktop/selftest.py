@@ -2,7 +2,8 @@
 
 Opens a temporary database, registers a synthetic resident and finds it by pinyin, checks that no ID number is
 stored in clear, round-trips a secret through keyring, renders a 人民调解协议书 (generated data) through the document
-builders with an embedded Chinese font, and opens the main window offscreen.
+builders with an embedded Chinese font, opens the main window offscreen, and opens that agreement in QtPdf (the
+preview and print path).
 """
 
 from __future__ import annotations
@@ -92,9 +93,32 @@ def _check_window(work: Path) -> None:
         window.close()
 
 
+def _check_preview(work: Path) -> None:
+    """The agreement of ``_check_pdf`` opens in QtPdf (the preview and print path) and its first page has ink."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QApplication
+
+    from zhzx_desktop.services.case_documents import page_count
+
+    app = QApplication.instance() or QApplication([APP_NAME])
+    data = (work / "selftest.pdf").read_bytes()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument(app)
+    document.load(buffer)
+    assert document.status() == QPdfDocument.Status.Ready, f"QtPdf could not open the PDF: {document.error()}"
+    assert document.pageCount() == page_count(data), f"QtPdf sees {document.pageCount()} pages"
+    image = document.render(0, QSize(300, 424))
+    inked = sum(1 for x in range(0, 300, 3) for y in range(0, 424, 3) if image.pixelColor(x, y).lightness() < 128)
+    assert inked > 20, "the first page rendered blank"
+
+
 CHECKS: tuple[tuple[str, Callable[[Path], None]], ...] = (
     ("数据库与加密", _check_store), ("密钥存储 keyring", _check_keyring), ("中文PDF", _check_pdf),
-    ("界面", _check_window),
+    ("界面", _check_window), ("PDF预览 QtPdf", _check_preview),
 )
 
 

@@ -14,6 +14,7 @@ from zhzx_desktop.domain.case_rules import Deadline
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.models.deadline_model import OVERDUE_COLOR, DeadlineModel
 from zhzx_desktop.gui.pages.today_page import TodayPage
+from zhzx_desktop.services import deadlines
 from zhzx_desktop.services.changes import Changes
 
 
@@ -76,10 +77,9 @@ def test_today_and_tomorrow_in_words(qtbot) -> None:
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester, ctx: GuiContext) -> None:
-    from zhzx_desktop.services import cases
     _cases(ctx)
     model = DeadlineModel()
-    model.set_items(cases.due_items(ctx.ledger), TODAY)
+    model.set_items(deadlines.due_items(ctx.ledger), TODAY)
     assert model.rowCount() == 3
     qtmodeltester.check(model)
 

@@ -53,6 +53,12 @@ def status_label(status: str) -> str:
     return code_table("case_status").label_or(status, status)
 
 
+def case_title(party_names: list[str], dispute_type: str | None) -> str:
+    """The dispute in a few words, for lists and the 卷名: ``张三、李四 邻里纠纷`` (more than three parties: 等)."""
+    shown = "、".join(party_names[:3]) + ("等" if len(party_names) > 3 else "")
+    return f"{shown} {code_table('dispute_type').label_or(dispute_type)}".strip()
+
+
 def allowed(status: str, step: str) -> bool:
     return status in _STEPS[step][0]
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests import casework
 from zhzx_desktop.domain import case_rules
-from zhzx_desktop.services import cases
+from zhzx_desktop.services import cases, deadlines
 from zhzx_desktop.services.cases import InstallmentInput, JudicialInput
 from zhzx_desktop.services.ledger import Ledger
 
@@ -20,7 +20,7 @@ def v(ledger: Ledger) -> casework.Village:
 
 
 def _due(ledger: Ledger) -> list[tuple[str, str, str]]:
-    return [(d.kind, d.due_on.isoformat(), d.case_no[-4:]) for d in cases.due_items(ledger)]
+    return [(d.kind, d.due_on.isoformat(), d.case_no[-4:]) for d in deadlines.due_items(ledger)]
 
 
 @pytest.mark.parametrize(("due", "today", "expected"), [
@@ -47,7 +47,7 @@ def test_mediation_limit_overdue_and_due_soon(ledger: Ledger, v: casework.Villag
     assert _due(ledger) == [("mediation_limit", "2026-11-19", "001号"), ("mediation_limit", "2026-11-25", "002号")]
     ledger.today = lambda: date(2026, 12, 4)
     assert [d[1] for d in _due(ledger)] == ["2026-11-19", "2026-11-25", "2026-12-10"]
-    overdue = cases.due_items(ledger)[0]
+    overdue = deadlines.due_items(ledger)[0]
     assert overdue.days_left(date(2026, 12, 4)) == -15 and overdue.kind_label == "调解期限"
     assert overdue.title == "周建国、吴秀英 邻里纠纷"
 
@@ -60,7 +60,7 @@ def test_agreement_deadlines_come_and_go(ledger: Ledger, v: casework.Village) ->
     # the mediation limit is gone (agreed); the 司法确认 window ends 11-25; installments 11-20 (overdue), 11-30
     assert _due(ledger) == [("installment", "2026-11-20", "001号"), ("jc_window", "2026-11-25", "001号"),
                             ("installment", "2026-11-30", "001号")]
-    assert cases.due_items(ledger)[0].detail == "6,000.00 元"
+    assert deadlines.due_items(ledger)[0].detail == "6,000.00 元"
     agreement = cases.get_case(ledger, case_id).agreement
     assert agreement is not None
     cases.set_installment_paid(ledger, agreement.installments[0].id, "2026-11-21")

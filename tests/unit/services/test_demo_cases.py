@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import TODAY
 from tests.memory_keyring import MemoryKeyring
 from zhzx_desktop.domain import case_rules
-from zhzx_desktop.services import case_export, cases, committee, demo
+from zhzx_desktop.services import case_export, cases, committee, deadlines, demo
 from zhzx_desktop.services.cases import CaseDetail
 from zhzx_desktop.services.ledger import Ledger, open_ledger
 
@@ -211,7 +211,7 @@ def test_follow_ups_planned_and_done(details: list[CaseDetail]) -> None:
 
 def test_deadlines_show_on_the_today_page(village: tuple[Ledger, demo.DemoReport]) -> None:
     ledger, _ = village
-    items = cases.due_items(ledger)
+    items = deadlines.due_items(ledger)
     kinds = {d.kind for d in items}
     assert {"mediation_limit", "installment", "jc_window"} <= kinds
     urgencies = {case_rules.urgency(d.due_on, TODAY) for d in items}

@@ -15,7 +15,7 @@ from zhzx_desktop.gui.models.deadline_model import DeadlineModel
 from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.gui.widgets.buttons import push_button
 from zhzx_desktop.gui.widgets.tables import row_table
-from zhzx_desktop.services import cases
+from zhzx_desktop.services import deadlines
 from zhzx_desktop.services.changes import Changes
 
 _WIDTHS = (130, 230, 230, 100, 90)  # the last column (说明) takes the rest
@@ -123,7 +123,7 @@ class TodayPage(Page):
     def reload(self) -> None:
         self.today = self.ctx.ledger.today()
         keep = self.selected()
-        self.items = cases.due_items(self.ctx.ledger)
+        self.items = deadlines.due_items(self.ctx.ledger)
         overdue = [d for d in self.items if case_rules.urgency(d.due_on, self.today) == "overdue"]
         soon = [d for d in self.items if case_rules.urgency(d.due_on, self.today) == "due_soon"]
         overdue.sort(key=lambda d: (d.due_on, d.case_no, d.kind))  # the longest overdue first
