@@ -224,11 +224,8 @@ def attach_scan(ledger: Ledger, agreement_id: str, data: bytes, media_type: str,
     if not data.startswith(signatures[media_type]):
         raise UserError("scan", "bad_content", "文件内容与格式不符，可能已损坏")
     with ledger.store.write() as conn:
-        agreement = rows.get(conn, "agreements", agreement_id)
-        if agreement is None:
-            raise UserError("agreement", "not_found", "协议不存在，可能已被删除")
-        case = cases.get_case(ledger, agreement["case_id"])
-        case_rules.require(case.status, "file")
+        agreement = cases.agreement_row(conn, agreement_id)
+        case = cases.case_for_step(conn, agreement["case_id"], "file")
         if agreement["frozen_at"]:
             raise UserError("scan", "frozen", "这份协议已经附过签字扫描件；如需变更，请制作补充协议")
         digest = _store_file(ledger, data, media_type)
@@ -237,7 +234,7 @@ def attach_scan(ledger: Ledger, agreement_id: str, data: bytes, media_type: str,
         if agreement["form"] != case_rules.WRITTEN:
             title = "人民调解口头协议登记表（签字件）"
         rows.insert(conn, "case_documents", [{
-            "id": doc_id, "case_id": case.id, "item": "08", "origin": "scan", "subject_id": agreement_id,
+            "id": doc_id, "case_id": case["id"], "item": "08", "origin": "scan", "subject_id": agreement_id,
             "title": title, "sha256": digest, "media_type": media_type, "size": len(data), "pages": pages,
             "created_at": rows.now_utc()}])
         rows.update_changed(conn, "agreements", agreement_id, {"frozen_at": rows.now_utc(), "scan_sha256": digest})
@@ -251,8 +248,7 @@ def file_paper(ledger: Ledger, case_id: str, item: str, pages: int | None, notes
     if pages is not None and not 1 <= pages <= 999:
         raise UserError("pages", "out_of_range", "页数应在 1 到 999 之间")
     with ledger.store.write() as conn:
-        case = cases.get_case(ledger, case_id)
-        case_rules.require(case.status, "file")
+        cases.case_for_step(conn, case_id, "file")
         doc_id = rows.new_id()
         rows.insert(conn, "case_documents", [{
             "id": doc_id, "case_id": case_id, "item": item, "origin": "paper",
@@ -267,8 +263,7 @@ def remove(ledger: Ledger, document_id: str) -> Changes:
         doc = rows.get(conn, "case_documents", document_id)
         if doc is None:
             raise UserError("document", "not_found", "文书不存在，可能已被删除")
-        case = cases.get_case(ledger, doc["case_id"])
-        case_rules.require(case.status, "file")
+        cases.case_for_step(conn, doc["case_id"], "file")
         if doc["origin"] == "scan":
             raise UserError("document", "scan_kept", "签字扫描件是定稿依据，不能移出卷宗")
         conn.execute("DELETE FROM case_documents WHERE id = ?", (document_id,))

@@ -381,7 +381,14 @@ def _case(conn: sqlite3.Connection, case_id: str) -> dict[str, Any]:
     return row
 
 
-def _agreement(conn: sqlite3.Connection, agreement_id: str) -> dict[str, Any]:
+def case_for_step(conn: sqlite3.Connection, case_id: str, step: str) -> dict[str, Any]:
+    """The case's row, when its status allows ``step`` (``case_rules``); otherwise the refusal, in words."""
+    case = _case(conn, case_id)
+    case_rules.require(case["status"], step)
+    return case
+
+
+def agreement_row(conn: sqlite3.Connection, agreement_id: str) -> dict[str, Any]:
     row = rows.get(conn, "agreements", agreement_id)
     if row is None:
         raise UserError("agreement", "not_found", "协议不存在，可能已被删除")
@@ -580,8 +587,7 @@ def open_case(ledger: Ledger, data: IntakeInput) -> Changes:
 def update_intake(ledger: Ledger, case_id: str, data: IntakeInput) -> Changes:
     """Correct the 受理登记 (while the case is open): the number stays; the deadline follows the acceptance date."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "edit_intake")
+        case = case_for_step(conn, case_id, "edit_intake")
         c = fields.Collector()
         values = _intake_values(ledger, data, c)
         parties, mediators = _parties_and_mediators(ledger, conn, data, c, case_id)
@@ -604,8 +610,7 @@ def update_intake(ledger: Ledger, case_id: str, data: IntakeInput) -> Changes:
 def assign_mediators(ledger: Ledger, case_id: str, mediators: Sequence[MediatorInput]) -> Changes:
     """指派调解员 (人民调解法 §19) from the mediation teams' current members."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "edit_intake")
+        case_for_step(conn, case_id, "edit_intake")
         data = load_intake(ledger, case_id)
         data.mediators = list(mediators)
         c = fields.Collector()
@@ -694,8 +699,7 @@ def _session_values(ledger: Ledger, conn: sqlite3.Connection, case: dict[str, An
 def add_session(ledger: Ledger, case_id: str, data: SessionInput) -> Changes:
     """记录一次调查或调解. The first mediation session moves the case to 调解中."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "session")
+        case = case_for_step(conn, case_id, "session")
         values = _session_values(ledger, conn, case, data)
         session_id = rows.new_id()
         rows.insert(conn, "case_sessions", [{"id": session_id, "case_id": case_id, **values}])
@@ -709,8 +713,7 @@ def update_session(ledger: Ledger, session_id: str, data: SessionInput) -> Chang
         session = rows.get(conn, "case_sessions", session_id)
         if session is None:
             raise UserError("session", "not_found", "记录不存在，可能已被删除")
-        case = _case(conn, session["case_id"])
-        case_rules.require(case["status"], "session")
+        case = case_for_step(conn, session["case_id"], "session")
         values = _session_values(ledger, conn, case, data)
         if session["kind"] != values["kind"] and case["status"] == "mediating" and values["kind"] != "mediation":
             others = conn.execute("SELECT count(*) FROM case_sessions WHERE case_id = ? AND kind = 'mediation' "
@@ -781,8 +784,7 @@ def _agreement_values(ledger: Ledger, case: dict[str, Any], data: AgreementInput
 def record_agreement(ledger: Ledger, case_id: str, data: AgreementInput) -> Changes:
     """调解成功: the agreement (written 协议书 or oral 口头协议), its installments, and a planned 回访."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "agreement")
+        case = case_for_step(conn, case_id, "agreement")
         c = fields.Collector()
         if not conn.execute("SELECT 1 FROM case_sessions WHERE case_id = ? AND kind = 'mediation'",
                             (case_id,)).fetchone():
@@ -810,9 +812,8 @@ def record_agreement(ledger: Ledger, case_id: str, data: AgreementInput) -> Chan
 def update_agreement(ledger: Ledger, agreement_id: str, data: AgreementInput) -> Changes:
     """Correct an agreement before it is frozen (a signed scan attached freezes it: then a 补充协议 is the way)."""
     with ledger.store.write() as conn:
-        agreement = _agreement(conn, agreement_id)
-        case = _case(conn, agreement["case_id"])
-        case_rules.require(case["status"], "edit_agreement")
+        agreement = agreement_row(conn, agreement_id)
+        case = case_for_step(conn, agreement["case_id"], "edit_agreement")
         if agreement["frozen_at"]:
             raise UserError("agreement", "frozen", "协议书已附签字扫描件，已经定稿，不能再改；如需变更，请制作补充协议")
         paid = conn.execute("SELECT count(*) FROM installments WHERE agreement_id = ? AND paid_on IS NOT NULL",
@@ -833,9 +834,8 @@ def update_agreement(ledger: Ledger, agreement_id: str, data: AgreementInput) ->
 def add_supplement(ledger: Ledger, agreement_id: str, data: AgreementInput) -> Changes:
     """补充协议 to a frozen agreement: a new written agreement that points at the one it amends."""
     with ledger.store.write() as conn:
-        original = _agreement(conn, agreement_id)
-        case = _case(conn, original["case_id"])
-        case_rules.require(case["status"], "edit_agreement")
+        original = agreement_row(conn, agreement_id)
+        case = case_for_step(conn, original["case_id"], "edit_agreement")
         if not original["frozen_at"]:
             raise UserError("agreement", "not_frozen", "原协议还没有定稿（未附签字扫描件），可以直接修改原协议")
         values, installments = _agreement_values(ledger, case, data)
@@ -854,9 +854,8 @@ def set_installment_paid(ledger: Ledger, installment_id: str, paid_on: str | dat
         inst = rows.get(conn, "installments", installment_id)
         if inst is None:
             raise UserError("installment", "not_found", "分期不存在，可能已被删除")
-        agreement = _agreement(conn, inst["agreement_id"])
-        case = _case(conn, agreement["case_id"])
-        case_rules.require(case["status"], "performance")
+        agreement = agreement_row(conn, inst["agreement_id"])
+        case_for_step(conn, agreement["case_id"], "performance")
         paid = _date(paid_on, "paid_on")
         _not_future(ledger, paid, "paid_on")
         _not_before(paid, agreement["effective_on"], "paid_on", "协议生效日期")
@@ -869,9 +868,8 @@ def set_installment_paid(ledger: Ledger, installment_id: str, paid_on: str | dat
 def set_performed(ledger: Ledger, agreement_id: str, performed_on: str | date | None) -> Changes:
     """履行完毕 (or undo it): every installment must be paid first."""
     with ledger.store.write() as conn:
-        agreement = _agreement(conn, agreement_id)
-        case = _case(conn, agreement["case_id"])
-        case_rules.require(case["status"], "performance")
+        agreement = agreement_row(conn, agreement_id)
+        case_for_step(conn, agreement["case_id"], "performance")
         done = _date(performed_on, "performed_on")
         _not_future(ledger, done, "performed_on")
         _not_before(done, agreement["effective_on"], "performed_on", "协议生效日期")
@@ -890,9 +888,8 @@ def set_performed(ledger: Ledger, agreement_id: str, performed_on: str | date | 
 def set_judicial(ledger: Ledger, agreement_id: str, data: JudicialInput) -> Changes:
     """司法确认: applied jointly within 30 days of the agreement taking effect (人民调解法 §33), then its result."""
     with ledger.store.write() as conn:
-        agreement = _agreement(conn, agreement_id)
-        case = _case(conn, agreement["case_id"])
-        case_rules.require(case["status"], "judicial")
+        agreement = agreement_row(conn, agreement_id)
+        case_for_step(conn, agreement["case_id"], "judicial")
         if agreement["form"] != WRITTEN:
             raise UserError("jc_applied_on", "oral", "口头协议不能申请司法确认：请先制作书面调解协议书")
         c = fields.Collector()
@@ -922,8 +919,7 @@ def set_judicial(ledger: Ledger, agreement_id: str, data: JudicialInput) -> Chan
 def terminate(ledger: Ledger, case_id: str, data: TerminationInput) -> Changes:
     """调解不成 / 终止调解 (人民调解法 §26): the reason, and the other ways to resolve it the parties were told of."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "terminate")
+        case_for_step(conn, case_id, "terminate")
         c = fields.Collector()
         reason = c.check(lambda: fields.text(data.reason, "failure_reason", fields.LONG_TEXT, required=True), "")
         channels = [ch for ch in data.channels_told if ch]
@@ -969,8 +965,7 @@ def _follow_up_values(ledger: Ledger, case: dict[str, Any], data: FollowUpInput)
 
 def add_follow_up(ledger: Ledger, case_id: str, data: FollowUpInput) -> Changes:
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "follow_up")
+        case = case_for_step(conn, case_id, "follow_up")
         values = _follow_up_values(ledger, case, data)
         follow_up_id = rows.new_id()
         rows.insert(conn, "follow_ups", [{"id": follow_up_id, "case_id": case_id, **values}])
@@ -982,8 +977,7 @@ def update_follow_up(ledger: Ledger, follow_up_id: str, data: FollowUpInput) -> 
         follow_up = rows.get(conn, "follow_ups", follow_up_id)
         if follow_up is None:
             raise UserError("follow_up", "not_found", "回访记录不存在，可能已被删除")
-        case = _case(conn, follow_up["case_id"])
-        case_rules.require(case["status"], "follow_up")
+        case = case_for_step(conn, follow_up["case_id"], "follow_up")
         rows.update_changed(conn, "follow_ups", follow_up_id, _follow_up_values(ledger, case, data))
     return Changes(cases=True, row_id=follow_up_id)
 
@@ -994,8 +988,7 @@ def close_case(ledger: Ledger, case_id: str, closed_on: str | date | None) -> Ch
     """结案: refused, with every reason listed, while the case file lacks a required document, the agreement is
     neither performed nor followed up, or a planned 回访 is still open."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "close")
+        case = case_for_step(conn, case_id, "close")
         c = fields.Collector()
         closed = c.check(lambda: _date(closed_on, "closed_on", required=True), None)
         c.check(lambda: _not_future(ledger, closed, "closed_on"), None)
@@ -1028,8 +1021,7 @@ def close_case(ledger: Ledger, case_id: str, closed_on: str | date | None) -> Ch
 def archive_case(ledger: Ledger, case_id: str, archived_on: str | date | None) -> Changes:
     """归档: a closed case whose file is complete, cover and 卷内目录 included."""
     with ledger.store.write() as conn:
-        case = _case(conn, case_id)
-        case_rules.require(case["status"], "archive")
+        case = case_for_step(conn, case_id, "archive")
         archived = _date(archived_on, "archived_on", required=True)
         _not_future(ledger, archived, "archived_on")
         _not_before(archived, case["closed_on"], "archived_on", "结案日期")
