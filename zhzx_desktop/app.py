@@ -39,7 +39,9 @@ def run_gui(db_path: Path) -> int:
         window = MainWindow(ctx)
         sys.excepthook = lambda kind, exc, tb: show_error(window, exc)
         window.show()
+        window.sync_worker.start_timer()  # background sync with the county (when enrolled); closing syncs last
         try:
             return int(app.exec())
         finally:
+            window.sync_worker.shutdown(timeout=2.0)  # normally already done by the window's close (bounded)
             ctx.runner.shutdown()

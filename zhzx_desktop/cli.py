@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_options(demo, required=True)
     demo.add_argument("--residents", type=int, default=2000, help="居民人数")
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同的人和事）")
+    demo.add_argument("--village", metavar="CODE12", help="本村的12位统计用区划代码（记入数据库，供同步使用）")
     demo.add_argument("--cases", type=int, default=60,
                       help="调解案件数（各种状态都有：受理、调解中、调解成功、终止、结案、归档；0 表示不生成）")
 
@@ -94,6 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
     undoer = verbs.add_parser("undo", help="撤销一次导入、合并或状态更改（不给编号时列出最近的操作）")
     undoer.add_argument("journal_id", nargs="?", help="撤销编号（导入完成时显示，或不带编号运行查看）")
     _db_options(undoer, required=True)
+
+    syncer = verbs.add_parser("sync", help="与县里服务器同步（注册、同步、状态、U盘数据包）")
+    sync_verbs = syncer.add_subparsers(dest="sync_verb", required=True)
+    enroll = sync_verbs.add_parser("enroll", help="用县里给的注册码把本电脑注册到县里服务器")
+    enroll.add_argument("--server", required=True, help="县里服务器地址，如 https://county.example:8443")
+    enroll.add_argument("--code", required=True, help="注册码（8位）")
+    enroll.add_argument("--ca", type=Path, help="县里的根证书文件（https）")
+    enroll.add_argument("--name", help="本电脑的名称（默认为计算机名）")
+    _db_options(enroll, required=True)
+    run = sync_verbs.add_parser("run", help="立即同步一次（退出码：0 全部已确认，1 仍有未确认或被退回，2 出错）")
+    _db_options(run, required=True)
+    run.add_argument("--json", action="store_true", help="以 JSON 输出同步结果")
+    stat = sync_verbs.add_parser("status", help="同步状态：未上报、待确认、被退回、冲突")
+    _db_options(stat, required=True)
+    stat.add_argument("--json", action="store_true", help="以 JSON 输出")
+    bundle = sync_verbs.add_parser("export-bundle", help="没有网络时：把未上报的数据导出成加密数据包（用U盘送县里）")
+    _db_options(bundle, required=True)
+    bundle.add_argument("--out", required=True, type=Path, help="数据包文件")
+    receipt = sync_verbs.add_parser("import-receipt", help="导入县里返回的回执文件")
+    receipt.add_argument("file", type=Path, help="回执文件")
+    _db_options(receipt, required=True)
     return parser
 
 
@@ -121,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _undo(args)
         if args.verb == "print":
             return _print(args)
+        if args.verb == "sync":
+            return _sync(args)
     except (UserError, KnownError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
@@ -148,6 +172,12 @@ def _demo(args: argparse.Namespace) -> int:
         report = demo.populate(ledger, residents=args.residents, seed=args.seed, cases=args.cases,
                                progress=lambda done, total: print(f"\r已生成 {done}/{total} 人", end="",
                                                                   file=sys.stderr, flush=True))
+        if args.village:
+            if not (len(args.village) == 12 and args.village.isdigit()):
+                raise UserError("village", "village_code", "--village 应为12位数字的统计用区划代码")
+            with ledger.store.write() as conn:
+                conn.execute("INSERT INTO app_meta(k, v) VALUES ('village_code', ?) "
+                             "ON CONFLICT(k) DO UPDATE SET v = excluded.v", (args.village,))
     print(file=sys.stderr)
     summary = ", ".join(f"{k} {v}" for k, v in asdict(report).items())
     print(f"演示数据已生成（{time.perf_counter() - started:.1f} 秒）：{summary} → {_db_path(args)}")
@@ -354,4 +384,95 @@ def _undo(args: argparse.Namespace) -> int:
         journal.undo(ledger, args.journal_id, _progress("撤销"))
     print(file=sys.stderr)
     print(f"已撤销 {args.journal_id}")
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """``sync enroll|run|status|export-bundle|import-receipt`` (docs: /tmp/lead/sync_api.md)."""
+    from zhzx_desktop.security import keys
+
+    for warning in [keys.ensure_backend(paths.config_dir())]:
+        if warning:
+            print(f"注意：{warning}", file=sys.stderr)
+    db = _db_path(args)
+    if args.sync_verb != "enroll" and not db.exists():
+        raise KnownError(f"数据库文件不存在：{db}")
+    if args.sync_verb == "enroll":
+        from sync import client
+
+        enrolled = client.enroll(db, args.server, args.code, ca_file=str(args.ca) if args.ca else None,
+                                 device_name=args.name)
+        print(f"注册成功：{enrolled.village_name}（{enrolled.village_code}），本机编号 {enrolled.device_id}，"
+              f"案号段 {enrolled.number_block}")
+        return 0
+    if args.sync_verb == "run":
+        return _sync_run(db, as_json=args.json)
+    if args.sync_verb == "status":
+        return _sync_status(db, as_json=args.json)
+    if args.sync_verb == "export-bundle":
+        from sync import bundle
+
+        info = bundle.export_bundle(db, args.out)
+        print(f"已导出数据包：{args.out}（{info.changes} 条修改，编号 {info.bundle_id}）。请把它交给县综治中心。")
+        return 0
+    from sync import bundle
+
+    got = bundle.import_receipt(db, args.file)
+    if got.already:
+        print("这个回执以前已经导入过，没有变化。")
+    else:
+        print(f"已导入回执：确认 {got.acked} 条，退回 {got.rejected} 条，下载 {got.pulled} 条。")
+    return 0
+
+
+def _sync_run(db: Path, *, as_json: bool) -> int:
+    from sync import client
+
+    def show(p: client.SyncProgress) -> None:
+        if not as_json:
+            print(f"\r{p.message}", end="", file=sys.stderr, flush=True)
+
+    result = client.run_sync(db, progress=show)
+    if as_json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(file=sys.stderr)
+        print(f"上报 {result.pushed} 条（冲突 {result.conflicts}，退回 {result.rejected}），下载 {result.pulled} 条；"
+              f"仍未确认 {result.pending_left} 条，被退回 {result.quarantined} 条")
+        if result.skew_seconds is not None:
+            print(f"注意：本电脑的时间与县里相差约 {abs(result.skew_seconds) / 60:.0f} 分钟，请校准时间。")
+        if result.error:
+            print(f"错误：{result.error}", file=sys.stderr)
+    if result.error:
+        return 2
+    return 0 if result.confirmed_all else 1
+
+
+def _sync_status(db: Path, *, as_json: bool) -> int:
+    from sync import status
+    from zhzx_desktop.storage.db import Store
+
+    with Store(db) as store:
+        view = status.overview(store.conn)
+        cards = status.conflicts(store.conn)
+        bad = status.quarantined(store.conn)
+    if as_json:
+        json.dump({"overview": asdict(view), "conflicts": [asdict(c) for c in cards],
+                   "quarantined": [asdict(q) for q in bad]}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if not view.enrolled:
+        print("本电脑还没有注册到县里服务器。")
+    else:
+        print(f"县里服务器：{view.server_url}（{view.village_name}）")
+        print(f"上次成功同步：{view.last_success_at or '从未'}")
+    print(f"未确认 {view.pending} 条（最早 {view.oldest_unconfirmed_at or '无'}），被退回 {view.quarantined} 条，"
+          f"待查看冲突 {view.open_conflicts} 条")
+    if view.last_error:
+        print(f"上次同步出错：{view.last_error}")
+    for card in cards:
+        print(f"  冲突：{card.text}")
+    for q in bad:
+        print(f"  被退回：{q.label}：{q.reason}")
     return 0

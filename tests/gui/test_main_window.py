@@ -26,12 +26,12 @@ def _window(qtbot, ctx: GuiContext) -> MainWindow:
 def test_navigation_lists_the_pages_and_opens_on_today(qtbot, ctx: GuiContext) -> None:
     window = _window(qtbot, ctx)
     titles = [window.ui.nav_list.item(i).text() for i in range(window.ui.nav_list.count())]
-    assert titles == ["今天要办", "居民", "户", "网格", "队伍", "调解"]
+    assert titles == ["今天要办", "居民", "户", "网格", "队伍", "调解", "同步"]
     assert window.ui.nav_list.currentRow() == TODAY and isinstance(window.current_page(), TodayPage)
     assert window._pages[RESIDENTS] is None  # the other pages are built when first opened
     window.ui.nav_list.setCurrentRow(4)
     assert window.current_page() is window.page(4) and window.ui.page_stack.currentWidget() is window.page(4)
-    assert window.page(4).title == "队伍" and window.ui.page_stack.count() == 6
+    assert window.page(4).title == "队伍" and window.ui.page_stack.count() == 7
 
 
 def test_status_bar_counts_residents_and_unreported_changes(qtbot, ctx: GuiContext) -> None:
@@ -40,7 +40,7 @@ def test_status_bar_counts_residents_and_unreported_changes(qtbot, ctx: GuiConte
     window = _window(qtbot, ctx)
     assert window.count_label.text() == "在册居民 2 人"
     pending = ctx.ledger.store.conn.execute("SELECT count(*) FROM sync_outbox WHERE state = 'pending'").fetchone()[0]
-    assert pending > 0 and window.sync_label.text() == f"未上报变更 {pending} 条"
+    assert pending > 0 and window.sync_label.text() == f"同步：{pending}条待上报"
 
 
 def test_ctrl_n_and_ctrl_f_act_on_the_current_page(qtbot, ctx: GuiContext) -> None:

@@ -51,6 +51,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "residence_type",
     "agreement_form",
     "case_status",
+    "resident_status",
     "case_file_item",
     "follow_up_form",
     "performance_state",
@@ -62,7 +63,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
 )
 
 _NAME_RE: Final = re.compile(r"[a-z][a-z0-9_]*")
-_CODE_RE: Final = re.compile(r"[0-9A-Za-z]{1,12}")
+_CODE_RE: Final = re.compile(r"[0-9A-Za-z_]{1,12}")
 
 
 @dataclass(frozen=True, slots=True)

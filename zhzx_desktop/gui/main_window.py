@@ -1,16 +1,19 @@
-"""The main window: navigation (今天要办、居民、户、网格、队伍、调解), one page per entry, opening on 今天要办; a 设置 menu
-(调委会设置); a status bar with the register size, the duties due and the changes not yet reported to the county;
-remembered geometry; Ctrl+F / Ctrl+N for the current page."""
+"""The main window: navigation (今天要办、居民、户、网格、队伍、调解、同步), one page per entry, opening on 今天要办; a
+设置 menu (调委会设置); a status bar with the register size, the duties due and the sync state with the county;
+remembered geometry; Ctrl+F / Ctrl+N for the current page. It owns the background ``SyncWorker`` (its own thread):
+a finished sync refreshes every page, and closing the window first reports what is pending (at most
+``EXIT_SYNC_SECONDS``; the rest waits for next time, nothing is lost)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
-from sync import outbox
+from sync import status as sync_status
 from zhzx_desktop import APP_DISPLAY_NAME
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
@@ -18,6 +21,7 @@ from zhzx_desktop.gui.errors import show_message
 from zhzx_desktop.gui.forms.ui_main_window import Ui_MainWindow
 from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.gui.pages.today_page import TodayPage
+from zhzx_desktop.gui.sync_worker import SyncWorker
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.changes import Changes
 
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from zhzx_desktop.gui.dialogs.committee_dialog import CommitteeDialog
     from zhzx_desktop.gui.pages.cases_page import CasesPage
     from zhzx_desktop.gui.pages.residents_page import ResidentsPage
+    from zhzx_desktop.gui.pages.sync_page import SyncPage
 
 
 def _residents(ctx: GuiContext) -> Page:
@@ -52,13 +57,30 @@ def _cases(ctx: GuiContext) -> Page:
     return CasesPage(ctx)
 
 
+def _sync(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.sync_page import SyncPage
+    return SyncPage(ctx)  # the window attaches its sync worker (MainWindow.page)
+
+
 # The navigation, in order. The window opens on 今天要办; the other pages are built (and their modules imported) when
 # first opened, so start-up pays only for the page the clerk sees first.
 PAGES: tuple[tuple[str, Callable[[GuiContext], Page]], ...] = (
     ("今天要办", TodayPage), ("居民", _residents), ("户", _households), ("网格", _grids), ("队伍", _teams),
-    ("调解", _cases))
-TODAY, RESIDENTS, CASES = 0, 1, 5
+    ("调解", _cases), ("同步", _sync))
+TODAY, RESIDENTS, CASES, SYNC = 0, 1, 5, 6
 OVERDUE_COLOR = QColor("#c0392b")
+EXIT_SYNC_SECONDS = 10  # closing waits at most this long for the last sync
+
+
+class _ClickableLabel(QLabel):
+    def __init__(self, on_click: Callable[[], object]) -> None:
+        super().__init__()
+        self._on_click = on_click
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._on_click()
+        super().mousePressEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -78,8 +100,18 @@ class MainWindow(QMainWindow):
         self.due_label.setObjectName("due_label")
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
-        self.sync_label = QLabel()
+        self.sync_worker = SyncWorker(ctx.ledger.store.path, interval_minutes=ctx.settings.get(keys.SYNC_INTERVAL_MINUTES),
+                                      parent=self)
+        self.sync_worker.synced.connect(self.apply)
+        self.sync_worker.finished.connect(self._on_sync_worker_finished)
+        self.exit_dialog: QProgressDialog | None = None
+        self._exit_sync = ""  # '' | 'waiting' (the last sync before closing) | 'done'
+        self._exit_timer = QTimer(self)
+        self._exit_timer.setSingleShot(True)
+        self._exit_timer.timeout.connect(self._finish_exit_sync)
+        self.sync_label = _ClickableLabel(lambda: self.show_page(SYNC))
         self.sync_label.setObjectName("sync_label")
+        self.sync_label.setToolTip(self.tr("点击查看与县平台的同步情况"))
         self.ui.status_bar.addPermanentWidget(self.due_label)
         self.ui.status_bar.addPermanentWidget(self.count_label)
         self.ui.status_bar.addPermanentWidget(self.sync_label)
@@ -109,6 +141,8 @@ class MainWindow(QMainWindow):
         if page is None:
             page = PAGES[index][1](self.ctx)
             page.changed.connect(self.apply)
+            if index == SYNC:
+                self._attach_sync_worker(page)
             placeholder = self.ui.page_stack.widget(index)
             self.ui.page_stack.insertWidget(index, page)
             self.ui.page_stack.removeWidget(placeholder)
@@ -135,6 +169,18 @@ class MainWindow(QMainWindow):
         page = self.page(CASES)
         assert isinstance(page, CasesPage)
         return page
+
+    @property
+    def sync_page(self) -> SyncPage:
+        from zhzx_desktop.gui.pages.sync_page import SyncPage
+        page = self.page(SYNC)
+        assert isinstance(page, SyncPage)
+        return page
+
+    def _attach_sync_worker(self, page: Page) -> None:
+        from zhzx_desktop.gui.pages.sync_page import SyncPage
+        assert isinstance(page, SyncPage)
+        page.attach(self.sync_worker)
 
     def show_page(self, index: int) -> Page:
         """Switch the navigation to the page at ``index`` (as a click would) and return it."""
@@ -184,16 +230,87 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         total = residents.count(self.ctx.ledger)
         self.count_label.setText(self.tr("在册居民 %1 人").replace("%1", f"{total:,}"))
-        pending = outbox.status(self.ctx.ledger.store.conn).pending
-        self.sync_label.setText(self.tr("未上报变更 %1 条").replace("%1", f"{pending:,}"))
+        self.sync_label.setText(self.sync_text())
+
+    def sync_text(self) -> str:
+        """同步：N条待上报 / 有N处需要确认 / 已同步 HH:MM / 未连接县平台 (the status bar's sync part)."""
+        from zhzx_desktop.gui.models.sync_record_model import parse_time
+        overview = sync_status.overview(self.ctx.ledger.store.conn)
+        if overview.open_conflicts:
+            return self.tr("有%1处需要确认").replace("%1", f"{overview.open_conflicts:,}")
+        if overview.pending:
+            return self.tr("同步：%1条待上报").replace("%1", f"{overview.pending:,}")
+        last = parse_time(overview.last_success_at)
+        if last is not None:
+            return self.tr("已同步 %1").replace("%1", last.astimezone().strftime("%H:%M"))
+        if not overview.enrolled:
+            return self.tr("同步：未连接县平台")
+        return self.tr("同步：无待上报")
+
+    def _on_sync_worker_finished(self, _result: object, _error: object) -> None:
+        self.update_status()
+        if self._exit_sync == "waiting":
+            self._finish_exit_sync()
+
+    # ---- closing: the last sync, bounded
+
+    def _wants_exit_sync(self) -> bool:
+        if self.sync_worker.running:
+            return True
+        overview = sync_status.overview(self.ctx.ledger.store.conn)
+        return bool(overview.enrolled and overview.pending)
+
+    def _begin_exit_sync(self) -> QProgressDialog:
+        self._exit_sync = "waiting"
+        pending = sync_status.overview(self.ctx.ledger.store.conn).pending
+        text = (self.tr("正在把 %1 条修改上报县平台，最多等 %2 秒…").replace("%1", f"{pending:,}")
+                .replace("%2", str(EXIT_SYNC_SECONDS))
+                + "\n" + self.tr("没报完的修改保存在本机，下次打开时继续上报，不会丢失。"))
+        dialog = QProgressDialog(text, self.tr("不等了，直接退出"), 0, 0, self)
+        dialog.setObjectName("exit_sync_progress")
+        dialog.setWindowTitle(self.tr("退出前同步"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self._finish_exit_sync)
+        self.exit_dialog = dialog
+        if not self.sync_worker.running:
+            self.sync_worker.start("exit")
+        self._exit_timer.start(EXIT_SYNC_SECONDS * 1000)
+        dialog.show()
+        return dialog
+
+    def _finish_exit_sync(self) -> None:
+        """The last sync finished, or the time is up, or the clerk would not wait: stop it and close."""
+        if self._exit_sync != "waiting":
+            return
+        self._exit_sync = "done"
+        self._exit_timer.stop()
+        self.sync_worker.cancel()
+        self.sync_worker.wait(2.0)
+        if self.exit_dialog is not None:
+            self.exit_dialog.canceled.disconnect(self._finish_exit_sync)
+            self.exit_dialog.close()
+            self.exit_dialog.deleteLater()
+            self.exit_dialog = None
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.runner.busy:  # closing would wait for it with a frozen window: say so instead
             event.ignore()
             show_message(self, self.tr("还有操作正在进行（如导入、导出）。请等它完成，或在进度窗口中点“取消”后再关闭。"))
             return
+        if self._exit_sync == "waiting":  # already reporting the last changes: the dialog says how long
+            event.ignore()
+            return
+        if self._exit_sync == "" and self._wants_exit_sync():
+            event.ignore()
+            self._begin_exit_sync()
+            return
         self.ctx.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
         self.ctx.settings.sync()
         super().closeEvent(event)
         if event.isAccepted():
+            self.sync_worker.shutdown(timeout=2.0)
             self.ctx.runner.shutdown()

@@ -23,6 +23,7 @@ WINDOW_STATE = Setting("window/state", QByteArray())
 IMPORT_MAPPING = Setting("import/mapping", "{}")  # JSON: {column header as in the file: field name}
 LAST_DIR = Setting("files/last_dir", "")
 FONT_PATH = Setting("documents/font", "")  # this PC's print font file; "" = found automatically (documents.fonts)
+SYNC_INTERVAL_MINUTES = Setting("sync/interval_minutes", 5)  # background sync with the county; 0 = only by hand
 
 
 class Settings:

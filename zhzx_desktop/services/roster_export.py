@@ -21,7 +21,6 @@ HEADERS: Final = ("序号", "姓名", "身份证号", "性别", "出生日期", 
                   "现住址", "职业", "人员类别", "状态")
 _WIDTHS: Final = (7, 10, 21, 6, 12, 8, 14, 12, 12, 18, 30, 12, 24, 8)
 CHUNK: Final = 1000
-_STATUS: Final = {"active": "在册", "moved_out": "迁出", "deceased": "死亡", "merged": "已合并", "deleted": "已删除"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFi
                 eth, rel, address, occupation, cats = details.get(row.id, ("", "", "", "", ""))
                 ws.append([number, row.name, row.id_masked, row.sex, row.birth_date or "", eth, row.phone_masked,
                            row.household_no, rel, row.grid, address, occupation, cats,
-                           _STATUS.get(row.status, "")])
+                           code_table("resident_status").label_or(row.status)])
             report(progress, min(start + CHUNK, total), total)
     except BaseException:
         _discard(ws)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import sqlite3
 
-# Columns that are local bookkeeping, never sent to the county.
-LOCAL_COLUMNS = frozenset({"rid"})
+# Columns that stay on this PC, never sent to the county: ``rid`` is the search index's local key; ``id_hmac`` is
+# keyed with this database's own key, so it means nothing anywhere else (the sealed ``id_cipher`` travels instead).
+LOCAL_COLUMNS = frozenset({"rid", "id_hmac"})
 
 _NOW_MS = "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)"
 _LAST_MS = "CAST(substr(v, 1, 16) AS INTEGER)"

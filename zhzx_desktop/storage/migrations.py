@@ -61,7 +61,14 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(conn: sqlite3.Connection) -> None:
+    _run_script(conn, "schema_v4.sql")
+    # New county-owned columns, and id_hmac became device-local (capture.LOCAL_COLUMNS): its key is this PC's.
+    for table in ("residents", "cases", "case_parties"):
+        capture.install(conn, table)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 LATEST = len(MIGRATIONS)
 
 

@@ -67,7 +67,7 @@ def test_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_v2_database_upgrades_to_v3_and_captures_the_new_columns(tmp_path: Path,
+def test_v2_database_upgrades_to_the_latest_and_captures_the_new_columns(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "v2.db"
     with monkeypatch.context() as patched:
@@ -78,7 +78,7 @@ def test_v2_database_upgrades_to_v3_and_captures_the_new_columns(tmp_path: Path,
                              "VALUES (?, ?, 2026, 1, 'accepted', '2026-11-01T00:00:00Z')",
                              [("c1", "（2026）X村人调字第001号"), ("c0", "（2026）Y村人调字第001号")])
     with Store(path) as store:
-        assert migrations.schema_version(store.conn) == 3
+        assert migrations.schema_version(store.conn) == migrations.LATEST
         with store.write() as conn:
             conn.execute("UPDATE cases SET retention = '长期' WHERE id = 'c1'")
             with pytest.raises(sqlite3.IntegrityError):  # the printed number stays unique
@@ -87,3 +87,25 @@ def test_v2_database_upgrades_to_v3_and_captures_the_new_columns(tmp_path: Path,
         data = store.conn.execute("SELECT data FROM sync_outbox WHERE table_name = 'cases' AND op = 'update'"
                                   ).fetchone()[0]
         assert '"retention":["","长期"]' in data.replace(" ", "")
+
+
+def test_v4_keeps_the_device_keyed_id_hash_on_this_pc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """id_hmac is keyed with this database's key: from v4 on it never enters the outbox, id_cipher still does."""
+    path = tmp_path / "v3.db"
+    with monkeypatch.context() as patched:
+        patched.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+        patched.setattr(migrations, "LATEST", 3)
+        with Store(path) as store, store.write() as conn:
+            conn.execute("INSERT INTO residents(id, name, id_cipher, id_hmac, created_at) "
+                         "VALUES ('r1', '王小明', 'c0', 'h0', '2026-11-01T00:00:00Z')")
+    with Store(path) as store:
+        with store.write() as conn:
+            conn.execute("UPDATE residents SET id_cipher = 'c1', id_hmac = 'h1', verified_on = '2026-11-20' "
+                         "WHERE id = 'r1'")
+            conn.execute("INSERT INTO residents(id, name, id_cipher, id_hmac, created_at) "
+                         "VALUES ('r2', '李小红', 'c2', 'h2', '2026-11-01T00:00:00Z')")
+        rows = store.conn.execute("SELECT op, data FROM sync_outbox WHERE seq > 1 ORDER BY seq").fetchall()
+    assert [op for op, _ in rows] == ["update", "insert"]
+    assert all("id_hmac" not in data for _, data in rows)
+    assert '"id_cipher":["c0","c1"]' in rows[0][1] and '"verified_on":[null,"2026-11-20"]' in rows[0][1]
+    assert '"id_cipher":"c2"' in rows[1][1]

@@ -1,0 +1,162 @@
+"""The rows of the 同步 page: what became of each local change (``sync.status.records``: 记录, 状态 未上报 /
+已上报待确认 / 县里已确认 / 被退回, 原因, 时间) and the changes the county sent back (``sync.status.quarantined``).
+The row id is under ``UserRole``; the status is coloured. Also the clerk-facing time texts ("3小时前")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+_ROOT = QModelIndex()
+
+STATUS_COLORS = {"未上报": QColor("#b35900"), "已上报待确认": QColor("#2f6fb3"), "县里已确认": QColor("#2e7d32"),
+                 "被退回": QColor("#c0392b")}
+STATUSES = ("未上报", "已上报待确认", "县里已确认", "被退回")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("sync", text)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO time from the sync tables (UTC with ``Z`` or an offset; naive means UTC) as an aware datetime."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def local_time_text(value: str | None) -> str:
+    """``2026-11-23 14:05`` in this PC's time zone, or "" when there is no time."""
+    parsed = parse_time(value)
+    return parsed.astimezone().strftime("%Y-%m-%d %H:%M") if parsed is not None else ""
+
+
+def ago_text(value: str | None, now: datetime | None = None) -> str:
+    """How long ago, as a clerk says it: 刚刚 / 5分钟前 / 3小时前 / 2天前."""
+    parsed = parse_time(value)
+    if parsed is None:
+        return ""
+    seconds = ((now or datetime.now(UTC)) - parsed).total_seconds()
+    if seconds < 60:
+        return _tr("刚刚")
+    if seconds < 3600:
+        return _tr("%1分钟前").replace("%1", str(int(seconds // 60)))
+    if seconds < 86400:
+        return _tr("%1小时前").replace("%1", str(int(seconds // 3600)))
+    return _tr("%1天前").replace("%1", str(int(seconds // 86400)))
+
+
+class _ListModel(QAbstractTableModel):
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Any] = []
+        self._headers = self.headers()
+
+    def headers(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def display(self, row: Any, column: str) -> str:
+        value = getattr(row, column)
+        return "" if value is None else str(value)
+
+    def row_id(self, row: Any) -> str:
+        raise NotImplementedError
+
+    def role_data(self, row: Any, column: str, role: int) -> Any:
+        return None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return self.row_id(row)
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("reason", "label"):
+            return self.display(row, column) or None
+        return self.role_data(row, column, role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self._headers):
+            return self._headers[section]
+        return None
+
+
+class SyncRecordModel(_ListModel):
+    """``sync.status.RecordStatus`` rows: 记录, 状态, 原因, 时间. ``UserRole``: the row id."""
+
+    COLUMNS = ("label", "status", "reason", "changed_at")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._brushes = {status: QBrush(color) for status, color in STATUS_COLORS.items()}
+
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("记录"), self.tr("状态"), self.tr("原因"), self.tr("时间"))
+
+    def row_id(self, row: Any) -> str:
+        return str(row.row_id)
+
+    def display(self, row: Any, column: str) -> str:
+        if column == "changed_at":
+            return local_time_text(row.changed_at)
+        return super().display(row, column)
+
+    def role_data(self, row: Any, column: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == "status":
+            return self._brushes.get(row.status)
+        return None
+
+
+class QuarantinedModel(_ListModel):
+    """``sync.status.Quarantined`` rows: 记录, 县里退回的原因, 修改时间. ``UserRole``: the outbox seq (as text)."""
+
+    COLUMNS = ("label", "reason", "client_time")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._red = QBrush(STATUS_COLORS["被退回"])
+
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("记录"), self.tr("县里退回的原因"), self.tr("修改时间"))
+
+    def row_id(self, row: Any) -> str:
+        return str(row.seq)
+
+    def display(self, row: Any, column: str) -> str:
+        if column == "client_time":
+            return local_time_text(row.client_time)
+        return super().display(row, column)
+
+    def role_data(self, row: Any, column: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == "reason":
+            return self._red
+        return None
