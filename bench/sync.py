@@ -1,8 +1,8 @@
 """Sync with the county (SYNC.md §6, §9): push throughput, wire bytes per change, first sync of a 10k village, slow
 links. Budgets: ≥ 5,000 changes/s on loopback, ≤ 150 B/change on the wire, first sync of 10k residents ≤ 5 s.
 
-The real county server (``sync.server.app`` under uvicorn on 127.0.0.1, in a thread of this process, as the tests'
-``ServerThread``) and the real village engine (``sync.client.run_sync``) on temporary SQLite files.
+The real county server (``zhzx-county-server serve``: ``sync.server.app`` under uvicorn on 127.0.0.1, in its own
+process as at a county) and the real village engine (``sync.client.run_sync``) on temporary SQLite files.
 
 1. **Push throughput** at a fixed batch size of 10 / 100 / 1000 changes (``sync.client.START_BATCH`` and
    ``MAX_BATCH`` set to the size; AIMD then keeps it there): a fresh village PC with ``--changes`` residents
@@ -34,7 +34,10 @@ import json
 import os
 import random
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,8 +49,9 @@ import _common
 
 from sync import client as sync_client
 from sync import protocol
+from sync.server.storage import ServerStore
 from tests.helpers import make_id
-from tests.sync.harness import VILLAGE_CODE, VILLAGE_NAME, ServerThread, add_village, new_enrollment_code
+from tests.sync.harness import VILLAGE_CODE, VILLAGE_NAME, add_village, new_enrollment_code
 from tests.sync.proxy import FaultProxy
 from zhzx_desktop.services import residents
 
@@ -140,7 +144,7 @@ def envelope_costs(pc: Any, batch: int) -> dict[str, float]:
 
     rows = pc.sql("SELECT seq, change_id, tx_id, table_name, row_id, op, data, base_version, client_time, hlc "
                   "FROM sync_outbox ORDER BY seq")
-    changes = [outbox._wire(r) for r in rows]
+    changes = [c for start in range(0, len(rows), batch) for c in outbox._wire(rows[start:start + batch])]
 
     def per_change(items: list[dict[str, Any]]) -> float:
         total = 0
@@ -222,19 +226,47 @@ def _time_client_steps() -> _Spent:
     return _Spent(seconds, undo)
 
 
+class _Served:
+    """``zhzx-county-server serve`` in its own process, as at a county: it does not share this process's GIL."""
+
+    def __init__(self, db: Path) -> None:
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.host, self.port = "127.0.0.1", probe.getsockname()[1]
+        probe.close()
+        self.url = f"http://{self.host}:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-c", "from sync.server.cli import main; main()", "--db",
+                                      str(db), "serve", "--host", self.host, "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the county server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
 class County:
-    """A fresh county server (own file) with 东华村."""
+    """A fresh county server (own file, own process) with 东华村."""
 
     def __init__(self, home: Path) -> None:
         self.home = home
-        self.server = ServerThread(home / "county.db")
-        add_village(self.server.store, VILLAGE_CODE, VILLAGE_NAME)
+        self.store = ServerStore(home / "county.db")
+        add_village(self.store, VILLAGE_CODE, VILLAGE_NAME)
+        self.server = _Served(home / "county.db")
 
     def code(self) -> str:
-        return new_enrollment_code(self.server.store, VILLAGE_CODE)
+        return new_enrollment_code(self.store, VILLAGE_CODE)
 
     def stop(self) -> None:
         self.server.stop()
+        self.store.close()
 
 
 def fixed_batch(size: int) -> Callable[[], None]:

@@ -10,9 +10,11 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sync import outbox, protocol
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_id, mask_phone
 from zhzx_desktop.domain.validation import field_label
+from zhzx_desktop.errors import UserError
 from zhzx_desktop.storage.db import Store
 
 UNSENT: Final = "未上报"
@@ -185,6 +187,13 @@ def conflicts(conn: sqlite3.Connection, open_only: bool = True) -> list[Conflict
         theirs = show_value(fld, _loads(theirs_json), table)
         who = label(conn, table, row_id)
         name = field_label(fld)
+        if resolution == outbox.UNIQUE_CLASH:
+            cards.append(ConflictCard(
+                int(cid), table, row_id, f"{TABLE_LABELS.get(table, table)} {theirs}", fld, name, mine, theirs,
+                str(resolution), f"县里的{TABLE_LABELS.get(table, table)}「{theirs}」与本机的一条记录{name}相同"
+                "（可能两台电脑用了同一个案号段），本机没有收下它。请联系县综治中心核对后改号；本机的记录没有改动。",
+                False))
+            continue
         if resolution == "county_wins":
             rule = "按规则采用县里的值。"
         elif resolution == "clerk_wins":
@@ -222,14 +231,11 @@ def decide(store: Store, conflict_id: int, keep: str) -> None:
     table, row_id, fld, mine_json, theirs_json, resolution = row
     if keep == "mine" and not (resolution == "clerk_wins" or (
             resolution == "county_wins" and _clerk_owned(_policy(conn), table, fld))):
-        from zhzx_desktop.errors import UserError
-
         raise UserError(fld, "county_owned", f"「{field_label(fld)}」由县里决定，不能保留您的值")
     value = _loads(mine_json if keep == "mine" else theirs_json)
-    from sync.protocol import tables
-
     with store.write() as c:
-        if table in tables() and fld in tables()[table].columns and resolution != "delete_wins":
+        if (table in protocol.tables() and fld in protocol.tables()[table].columns
+                and resolution not in ("delete_wins", outbox.UNIQUE_CLASH)):
             c.execute(f'UPDATE "{table}" SET "{fld}" = ? WHERE id = ? AND "{fld}" IS NOT ?', (value, row_id, value))
         c.execute("UPDATE sync_conflicts SET seen_by_clerk = 1, decided_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "
                   "decision = ? WHERE id = ?", (keep, conflict_id))

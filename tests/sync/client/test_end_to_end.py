@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,30 @@ def test_throughput_over_loopback(tmp_path: Path, county: ServerThread) -> None:
     print(f"pushed {result.pushed} in {seconds:.2f}s = {result.pushed / seconds:.0f}/s")
     assert result.pushed / seconds > 1000
     a.close()
+
+
+def test_a_pulled_case_with_a_local_case_number_becomes_a_card_not_a_silent_skip(tmp_path: Path,
+                                                                                 county: ServerThread) -> None:
+    """Two PCs of one village set to the same number block both printed 第001号: neither case is dropped unseen."""
+    number = "（2026）东华村人调字第001号"
+    a, b = _client(tmp_path, county, "东华一号"), _client(tmp_path, county, "东华二号")
+    ids = {}
+    for pc in (a, b):
+        ids[pc.name] = str(uuid.uuid4())
+        pc.raw_write("INSERT INTO cases(id, case_no, case_year, case_seq, status, summary, created_at) "
+                     "VALUES (?, ?, 2026, 1, 'accepted', ?, '2026-11-02T08:00:00Z')", (ids[pc.name], number, pc.name))
+    assert a.sync().confirmed_all
+    result = b.sync()
+    assert result.error is None and result.confirmed_all  # b's own case reached the county
+    assert server_row(county, "cases", ids["东华二号"]) is not None
+    with b.conn() as conn:
+        cards = [c for c in status.conflicts(conn) if c.resolution == "unique_clash"]
+    assert len(cards) == 1 and cards[0].row_id == ids["东华一号"] and number in cards[0].text
+    assert not cards[0].can_keep_mine
+    assert b.row("cases", ids["东华二号"])["summary"] == "东华二号"  # the local case untouched
+    assert b.row("cases", ids["东华一号"]) is None
+    b.sync()  # the clash is not stored twice while the card is open
+    with b.conn() as conn:
+        assert len([c for c in status.conflicts(conn) if c.resolution == "unique_clash"]) == 1
+    a.close()
+    b.close()

@@ -38,9 +38,9 @@ def test_freeze_reuses_the_inflight_batch_and_never_splits_a_transaction(ledger:
     try:
         first = outbox.freeze(store, max_changes=1)
         assert first is not None
-        txs = {c["tx_id"] for c in first.changes}
-        assert len(txs) == 1
-        tx_rows = store.conn.execute("SELECT count(*) FROM sync_outbox WHERE tx_id = ?", (txs.pop(),)).fetchone()[0]
+        assert {c["tx_id"] for c in first.changes} == {"0"}  # one local transaction: one label in the batch
+        tx_rows = store.conn.execute("SELECT count(*) FROM sync_outbox WHERE tx_id = (SELECT tx_id FROM sync_outbox "
+                                     "WHERE change_id = ?)", (first.changes[0]["change_id"],)).fetchone()[0]
         assert len(first.changes) == tx_rows  # the whole transaction, even over max_changes
         again = outbox.freeze(store, max_changes=1000)
         assert again is not None
@@ -198,5 +198,23 @@ def test_restored_database_gets_a_new_device_epoch_and_reasserts(ledger: Ledger,
         assert new != epoch
         assert json.loads((tmp_path / "state" / f"{db_id}.json").read_text())["device_epoch"] == new
         assert _states(store) == {"pending": len(batch.changes)}  # re-asserted with the same change_ids
+    finally:
+        store.close()
+
+
+def test_a_batch_labels_each_local_transaction_with_a_short_tx_id(ledger: Ledger) -> None:
+    for i in range(1, 4):
+        _add(ledger, "李" + "一二三"[i - 1], i)
+    store = _sync_store(ledger)
+    try:
+        batch = outbox.freeze(store, max_changes=1000)
+        assert batch is not None
+        labels = [c["tx_id"] for c in batch.changes]
+        assert list(dict.fromkeys(labels)) == ["0", "1", "2"]  # in order of appearance, one per local transaction
+        for label in ("0", "1", "2"):
+            members = [c["change_id"] for c in batch.changes if c["tx_id"] == label]
+            real = {store.conn.execute("SELECT tx_id FROM sync_outbox WHERE change_id = ?", (m,)).fetchone()[0]
+                    for m in members}
+            assert len(real) == 1  # the same label never mixes two local transactions
     finally:
         store.close()
