@@ -2,8 +2,8 @@
 
 Opens a temporary database, registers a synthetic resident and finds it by pinyin, checks that no ID number is
 stored in clear, round-trips a secret through keyring, renders a 人民调解协议书 (generated data) through the document
-builders with an embedded Chinese font, opens the main window offscreen, and opens that agreement in QtPdf (the
-preview and print path).
+builders with an embedded Chinese font, opens the main window offscreen, opens that agreement in QtPdf (the
+preview and print path), and checks the sync's TLS, gzip and sealed USB bundle.
 """
 
 from __future__ import annotations
@@ -116,9 +116,25 @@ def _check_preview(work: Path) -> None:
     assert inked > 20, "the first page rendered blank"
 
 
+def _check_sync(work: Path) -> None:
+    """The sync's parts a frozen build could drop: TLS with the system's CA store, gzip JSON, a sealed USB bundle."""
+    import ssl
+
+    from sync import bundle, protocol
+    from sync.transport import Transport
+
+    ssl.create_default_context()
+    Transport("https://county.example:8443")  # https with the default CA store; no connection is made
+    assert protocol.decode(protocol.encode({"村": "东华村"}), "gzip") == {"村": "东华村"}
+    key = os.urandom(32)
+    header = {"format": bundle.BUNDLE_FORMAT, "device_id": "selftest", "bundle_id": "1"}
+    opened = bundle.open_bundle(bundle.seal(key, header, {**header, "n": 1}), lambda _device: key)
+    assert opened.get("n") == 1, f"bundle round trip gave {opened}"
+
+
 CHECKS: tuple[tuple[str, Callable[[Path], None]], ...] = (
     ("数据库与加密", _check_store), ("密钥存储 keyring", _check_keyring), ("中文PDF", _check_pdf),
-    ("界面", _check_window), ("PDF预览 QtPdf", _check_preview),
+    ("界面", _check_window), ("PDF预览 QtPdf", _check_preview), ("同步 https与U盘数据包", _check_sync),
 )
 
 
