@@ -97,9 +97,8 @@ def _state(conn: sqlite3.Connection, key: str) -> str:
 
 
 def overview(conn: sqlite3.Connection) -> Overview:
-    pending, oldest = conn.execute("SELECT count(*), min(client_time) FROM sync_outbox "
-                                   "WHERE state IN ('pending', 'inflight')").fetchone()
-    quarantined = conn.execute("SELECT count(*) FROM sync_outbox WHERE state = 'quarantined'").fetchone()[0]
+    counts = outbox.status(conn)  # from the (state, seq) index: the status bar reads this at start-up
+    pending, oldest, quarantined = counts.pending, counts.oldest_pending_at, counts.quarantined
     open_conflicts = conn.execute("SELECT count(*) FROM sync_conflicts WHERE seen_by_clerk = 0").fetchone()[0]
     skew = _state(conn, "skew_seconds")
     return Overview(bool(_state(conn, "device_id")), _state(conn, "server_url"), _state(conn, "village_name"),
@@ -130,10 +129,14 @@ def records(conn: sqlite3.Connection, *, state: str | None = None, limit: int = 
             raise ValueError(f"unknown state {state}")
         where = "WHERE o.state = ?"
         params.append(_OUTBOX_OF[state])
+    # Newest first, each record by its latest change: walk seq downwards (the primary key, or the (state, seq)
+    # index with a filter) and keep a change when no later one of the same row exists (the v4 row index). Reading
+    # stops at the page: 500 lines of a 150k-change outbox take milliseconds, not a GROUP BY over all of it.
     rows = conn.execute(
-        "SELECT o.table_name, o.row_id, o.state, o.last_error, o.client_time FROM sync_outbox o JOIN ("
-        "SELECT table_name, row_id, max(seq) AS seq FROM sync_outbox GROUP BY table_name, row_id) m "
-        f"ON m.seq = o.seq {where} ORDER BY o.seq DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        "SELECT o.table_name, o.row_id, o.state, o.last_error, o.client_time FROM sync_outbox o "
+        f"{where} {'AND' if where else 'WHERE'} NOT EXISTS (SELECT 1 FROM sync_outbox n WHERE "
+        "n.table_name = o.table_name AND n.row_id = o.row_id AND n.seq > o.seq) "
+        "ORDER BY o.seq DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
     return [RecordStatus(t, r, label(conn, t, r), _STATE_OF[s], e if s == "quarantined" else None, ct)
             for t, r, s, e, ct in rows]
 

@@ -218,3 +218,15 @@ def test_a_batch_labels_each_local_transaction_with_a_short_tx_id(ledger: Ledger
             assert len(real) == 1  # the same label never mixes two local transactions
     finally:
         store.close()
+
+
+def test_records_show_each_record_once_by_its_latest_change(ledger: Ledger) -> None:
+    first, second = _add(ledger, "周一", 1), _add(ledger, "周二", 2)
+    with ledger.store.write() as conn:  # the county confirmed everything so far
+        conn.execute("UPDATE sync_outbox SET state = 'acked'")
+    residents.set_status(ledger, first, "moved_out")
+    lines = status.records(ledger.store.conn)
+    mine = [r for r in lines if r.row_id in (first, second)]
+    assert [(r.row_id, r.status) for r in mine] == [(first, "未上报"), (second, "县里已确认")]  # newest first
+    assert [r.row_id for r in status.records(ledger.store.conn, state="县里已确认")
+            if r.row_id in (first, second)] == [second]  # first's latest change is not confirmed yet
