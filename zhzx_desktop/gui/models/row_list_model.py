@@ -45,7 +45,11 @@ class RowListModel(QAbstractTableModel, Generic[R]):
 
     def row_of(self, row_id: str) -> int:
         """The row showing ``row_id``, or -1."""
-        return next((i for i, r in enumerate(self._rows) if r.id == row_id), -1)
+        return next((i for i, r in enumerate(self._rows) if self.row_id(r) == row_id), -1)
+
+    def row_id(self, row: R) -> str:
+        """What ``UserRole`` carries: the record's id by default."""
+        return row.id
 
     def display(self, row: R, column: str) -> str:
         """What the cell shows (``DisplayRole``); by default the field named by the column."""
@@ -69,7 +73,7 @@ class RowListModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display(row, column)
         if role == Qt.ItemDataRole.UserRole:
-            return row.id
+            return self.row_id(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.RIGHT_ALIGNED:
             return _RIGHT
         return self.role_data(row, column, role)

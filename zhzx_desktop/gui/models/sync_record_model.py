@@ -4,14 +4,13 @@ The row id is under ``UserRole``; the status is coloured. Also the clerk-facing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-_ROOT = QModelIndex()
+from zhzx_desktop.gui.models.row_list_model import RowListModel
 
 STATUS_COLORS = {"未上报": QColor("#b35900"), "已上报待确认": QColor("#2f6fb3"), "县里已确认": QColor("#2e7d32"),
                  "被退回": QColor("#c0392b")}
@@ -54,59 +53,16 @@ def ago_text(value: str | None, now: datetime | None = None) -> str:
     return _tr("%1天前").replace("%1", str(int(seconds // 86400)))
 
 
-class _ListModel(QAbstractTableModel):
-    COLUMNS: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Any] = []
-        self._headers = self.headers()
-
-    def headers(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
+class _ListModel(RowListModel[Any]):
+    """A list of sync records: an absent value shows as nothing, and the long texts (记录, 原因) as tooltips too."""
 
     def display(self, row: Any, column: str) -> str:
         value = getattr(row, column)
         return "" if value is None else str(value)
 
-    def row_id(self, row: Any) -> str:
-        raise NotImplementedError
-
     def role_data(self, row: Any, column: str, role: int) -> Any:
-        return None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, column)
-        if role == Qt.ItemDataRole.UserRole:
-            return self.row_id(row)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("reason", "label"):
             return self.display(row, column) or None
-        return self.role_data(row, column, role)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self._headers):
-            return self._headers[section]
         return None
 
 
@@ -133,7 +89,7 @@ class SyncRecordModel(_ListModel):
     def role_data(self, row: Any, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == "status":
             return self._brushes.get(row.status)
-        return None
+        return super().role_data(row, column, role)
 
 
 class QuarantinedModel(_ListModel):
@@ -159,4 +115,4 @@ class QuarantinedModel(_ListModel):
     def role_data(self, row: Any, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == "reason":
             return self._red
-        return None
+        return super().role_data(row, column, role)
