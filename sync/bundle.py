@@ -101,17 +101,17 @@ def export_bundle(db_path: Path | str, out_path: Path | str) -> BundleInfo:
     """Freeze every pending change into one batch (or take the in-flight one again), seal it with the pull cursor."""
     store = client.open_sync_store(db_path)
     try:
-        device_id = client.get_state(store.conn, "device_id")
+        device_id = outbox.get_state(store.conn, "device_id")
         if not device_id:
             raise KnownError("本电脑还没有注册到县里服务器，不能导出数据包。")
         db_id = client._db_id(store)
         key = credentials.bundle_key(db_id)
         batch = outbox.freeze(store, max_changes=1_000_000_000, max_bytes=1 << 40)
         bundle_id = uuid.uuid4().hex
-        epoch = client.get_state(store.conn, "device_epoch")
+        epoch = outbox.get_state(store.conn, "device_epoch")
         header = {"format": BUNDLE_FORMAT, "device_id": device_id, "bundle_id": bundle_id}
         payload = {**header, "batch": batch.body(device_id=device_id, device_epoch=epoch) if batch else None,
-                   "pull_cursor": int(client.get_state(store.conn, "pull_cursor", "0") or 0),
+                   "pull_cursor": int(outbox.get_state(store.conn, "pull_cursor", "0") or 0),
                    "created_at": outbox.now_iso()}
         data = seal(key, header, payload)
         out = Path(out_path)
@@ -129,13 +129,13 @@ def import_receipt(db_path: Path | str, receipt_path: Path | str) -> ReceiptInfo
     store = client.open_sync_store(db_path)
     try:
         db_id = client._db_id(store)
-        own = client.get_state(store.conn, "device_id")
+        own = outbox.get_state(store.conn, "device_id")
         header, payload = unseal(Path(receipt_path).read_bytes(), lambda _d: credentials.bundle_key(db_id),
                                  RECEIPT_FORMAT)
         if header.get("device_id") != own:
             raise KnownError("这个回执是给另一台电脑的。")
         bundle_id = str(header["bundle_id"])
-        done = client.get_state(store.conn, "receipts_imported").split()
+        done = outbox.get_state(store.conn, "receipts_imported").split()
         if bundle_id in done:
             return ReceiptInfo(bundle_id, 0, 0, 0, True)
         ack = payload.get("ack")
@@ -148,11 +148,11 @@ def import_receipt(db_path: Path | str, receipt_path: Path | str) -> ReceiptInfo
                                   c.get("row")) for c in payload.get("changes") or []]
         with store.write() as conn:
             counted = outbox.apply_server_rows(conn, items)
-            cursor = int(client.get_state(conn, "pull_cursor", "0") or 0)
-            client.set_state(conn, "pull_cursor", str(max(cursor, int(payload.get("next_cursor") or 0))))
-            client.set_state(conn, "receipts_imported", " ".join([*done[-49:], bundle_id]))
-            if payload.get("server_epoch") and not client.get_state(conn, "server_epoch"):
-                client.set_state(conn, "server_epoch", str(payload["server_epoch"]))
+            cursor = int(outbox.get_state(conn, "pull_cursor", "0") or 0)
+            outbox.set_state(conn, "pull_cursor", str(max(cursor, int(payload.get("next_cursor") or 0))))
+            outbox.set_state(conn, "receipts_imported", " ".join([*done[-49:], bundle_id]))
+            if payload.get("server_epoch") and not outbox.get_state(conn, "server_epoch"):
+                outbox.set_state(conn, "server_epoch", str(payload["server_epoch"]))
         return ReceiptInfo(bundle_id, acked, rejected, counted.applied, False)
     finally:
         store.close()

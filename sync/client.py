@@ -105,16 +105,6 @@ class Enrollment:
 # Local state
 # ---------------------------------------------------------------------------------------------------------------
 
-def get_state(conn: sqlite3.Connection, key: str, default: str = "") -> str:
-    row = conn.execute("SELECT v FROM sync_state WHERE k = ?", (key,)).fetchone()
-    return default if row is None else str(row[0])
-
-
-def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO sync_state(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
-                 (key, value))
-
-
 def _db_id(store: Store) -> str:
     db_id = store.meta("db_id")
     if not db_id:
@@ -408,11 +398,11 @@ def enroll(db_path: Path | str, server_url: str, code: str, *, ca_file: str | No
                                ("policy", json.dumps(policy, ensure_ascii=False)),
                                ("server_epoch", str(body.get("server_epoch") or "")), ("pull_cursor", "0"),
                                ("enrolled_at", outbox.now_iso())):
-                set_state(conn, key, value)
+                outbox.set_state(conn, key, value)
             conn.executemany("INSERT INTO app_meta(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
                              [("case_block", str(block)), ("village_code", str(body["village_code"]))])
             conn.execute("DELETE FROM sync_versions")
-            epoch = get_state(conn, "device_epoch")
+            epoch = outbox.get_state(conn, "device_epoch")
             top = outbox.max_seq(conn)
         write_state_file(db_id, epoch, top)
         log.info("enrolled as device %s of village %s", body["device_id"], body["village_code"])
@@ -437,9 +427,9 @@ class _Engine:
         self.result = result
         self.progress = progress
         self.db_id = _db_id(store)
-        self.device_id = get_state(self.conn, "device_id")
-        self.device_epoch = get_state(self.conn, "device_epoch")
-        self.known_server_epoch = get_state(self.conn, "server_epoch")
+        self.device_id = outbox.get_state(self.conn, "device_id")
+        self.device_epoch = outbox.get_state(self.conn, "device_epoch")
+        self.known_server_epoch = outbox.get_state(self.conn, "server_epoch")
         self.batch_size = START_BATCH
 
     def _report(self, phase: str, done: int, total: int, message: str) -> None:
@@ -462,7 +452,7 @@ class _Engine:
         log.warning("new device epoch (%s)", why)
         epoch = uuid.uuid4().hex
         with self.store.write() as conn:
-            set_state(conn, "device_epoch", epoch)
+            outbox.set_state(conn, "device_epoch", epoch)
             outbox.reassert(conn)
         self.device_epoch = epoch
         write_state_file(self.db_id, epoch, outbox.max_seq(self.conn))
@@ -476,12 +466,12 @@ class _Engine:
         with self.store.write() as conn:
             if self.known_server_epoch:
                 log.warning("county server epoch changed: full re-pull and re-assert")
-                set_state(conn, "pull_cursor", "0")
+                outbox.set_state(conn, "pull_cursor", "0")
                 conn.execute("DELETE FROM sync_versions")
                 conn.execute("DELETE FROM sync_deferred")
                 outbox.reassert(conn)
                 self.result.server_epoch_changed = True
-            set_state(conn, "server_epoch", seen)
+            outbox.set_state(conn, "server_epoch", seen)
         self.known_server_epoch = seen
         return self.result.server_epoch_changed
 
@@ -546,7 +536,7 @@ class _Engine:
     def pull(self, limit: int) -> None:
         while True:
             self.check_server_epoch()
-            cursor = int(get_state(self.conn, "pull_cursor", "0") or 0)
+            cursor = int(outbox.get_state(self.conn, "pull_cursor", "0") or 0)
             query = urlencode({"cursor": cursor, "limit": limit})
             resp = self.session.call("GET", f"{protocol.PATH_PULL}?{query}")
             body = resp.body
@@ -561,7 +551,7 @@ class _Engine:
                 outbox.apply_server_rows(conn, items[:half])
                 crash_point("mid_pull_apply")
                 outbox.apply_server_rows(conn, items[half:])
-                set_state(conn, "pull_cursor", str(int(body.get("next_cursor") or cursor)))
+                outbox.set_state(conn, "pull_cursor", str(int(body.get("next_cursor") or cursor)))
             self.result.pulled += len(items)
             self._report("pull", self.result.pulled, self.result.pulled, f"已下载 {self.result.pulled} 条")
             if not body.get("has_more"):
@@ -648,14 +638,14 @@ def run_sync(db_path: Path | str, *, progress: Callable[[SyncProgress], None] | 
     own_transport = transport is None
     done = threading.Event()
     try:
-        device_id = get_state(store.conn, "device_id")
-        server_url = get_state(store.conn, "server_url")
+        device_id = outbox.get_state(store.conn, "device_id")
+        server_url = outbox.get_state(store.conn, "server_url")
         if not device_id or not server_url:
             raise KnownError("本电脑还没有注册到县里服务器：请先用县里给的注册码注册（sync enroll）。")
         lock = SyncLock(store.path)
         lock.acquire()
         if transport is None:
-            transport = Transport(server_url, ca_file=get_state(store.conn, "ca_file") or None)
+            transport = Transport(server_url, ca_file=outbox.get_state(store.conn, "ca_file") or None)
         transport.reset_abort()
         if cancel is not None:
             watched = transport
@@ -696,14 +686,14 @@ def run_sync(db_path: Path | str, *, progress: Callable[[SyncProgress], None] | 
         result.confirmed_all = result.error is None and counts.pending == 0 and counts.quarantined == 0
         try:
             with known_errors(), store.write() as conn:
-                set_state(conn, "last_error", result.error or "")
-                set_state(conn, "skew_seconds", "" if result.skew_seconds is None else str(result.skew_seconds))
-                set_state(conn, "last_attempt_at", outbox.now_iso())
+                outbox.set_state(conn, "last_error", result.error or "")
+                outbox.set_state(conn, "skew_seconds", "" if result.skew_seconds is None else str(result.skew_seconds))
+                outbox.set_state(conn, "last_attempt_at", outbox.now_iso())
                 if result.error is None:
-                    set_state(conn, "last_success_at", outbox.now_iso())
+                    outbox.set_state(conn, "last_success_at", outbox.now_iso())
         except KnownError as exc:  # the disk is still full: the outcome is in the result, the outbox is intact
             log.warning("could not record the sync outcome: %s", exc.message)
-        write_state_file(engine.db_id, get_state(store.conn, "device_epoch"), outbox.max_seq(store.conn))
+        write_state_file(engine.db_id, outbox.get_state(store.conn, "device_epoch"), outbox.max_seq(store.conn))
         log.info("sync done: pushed %d, pulled %d, pending %d, quarantined %d, error %s", result.pushed,
                  result.pulled, result.pending_left, result.quarantined, bool(result.error))
         return result

@@ -43,6 +43,16 @@ def status(conn: sqlite3.Connection) -> OutboxStatus:
     return OutboxStatus(int(pending), int(quarantined), oldest[0] if oldest is not None else None)
 
 
+def get_state(conn: sqlite3.Connection, key: str, default: str = "") -> str:
+    row = conn.execute("SELECT v FROM sync_state WHERE k = ?", (key,)).fetchone()
+    return default if row is None else str(row[0])
+
+
+def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO sync_state(k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+                 (key, value))
+
+
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

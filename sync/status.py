@@ -91,19 +91,14 @@ class Quarantined:
     client_time: str
 
 
-def _state(conn: sqlite3.Connection, key: str) -> str:
-    row = conn.execute("SELECT v FROM sync_state WHERE k = ?", (key,)).fetchone()
-    return "" if row is None else str(row[0])
-
-
 def overview(conn: sqlite3.Connection) -> Overview:
     counts = outbox.status(conn)  # from the (state, seq) index: the status bar reads this at start-up
     pending, oldest, quarantined = counts.pending, counts.oldest_pending_at, counts.quarantined
     open_conflicts = conn.execute("SELECT count(*) FROM sync_conflicts WHERE seen_by_clerk = 0").fetchone()[0]
-    skew = _state(conn, "skew_seconds")
-    return Overview(bool(_state(conn, "device_id")), _state(conn, "server_url"), _state(conn, "village_name"),
-                    _state(conn, "last_success_at") or None, int(pending), oldest, int(quarantined),
-                    int(open_conflicts), float(skew) if skew else None, _state(conn, "last_error") or None)
+    skew = outbox.get_state(conn, "skew_seconds")
+    return Overview(bool(outbox.get_state(conn, "device_id")), outbox.get_state(conn, "server_url"), outbox.get_state(conn, "village_name"),
+                    outbox.get_state(conn, "last_success_at") or None, int(pending), oldest, int(quarantined),
+                    int(open_conflicts), float(skew) if skew else None, outbox.get_state(conn, "last_error") or None)
 
 
 def label(conn: sqlite3.Connection, table: str, row_id: str) -> str:
@@ -143,7 +138,7 @@ def records(conn: sqlite3.Connection, *, state: str | None = None, limit: int = 
 
 def _policy(conn: sqlite3.Connection) -> dict[str, Any]:
     try:
-        return dict(json.loads(_state(conn, "policy") or "{}"))
+        return dict(json.loads(outbox.get_state(conn, "policy") or "{}"))
     except ValueError:
         return {}
 

@@ -825,10 +825,7 @@ class ServerStore:
 
     def pull_body(self, device: Device, cursor: int, limit: int, envelope: dict[str, Any]) -> bytes:
         """The pull response as JSON bytes, rows embedded as stored (no JSON round trip per row)."""
-        found = self.conn.execute(
-            "SELECT updated_server_seq, table_name, row_id, version, deleted, data FROM rows "
-            "WHERE village_code = ? AND updated_server_seq > ? ORDER BY updated_server_seq LIMIT ?",
-            (device.village_code, cursor, limit + 1)).fetchall()
+        found = self.conn.execute(_PULL_SQL + " LIMIT ?", (device.village_code, cursor, limit + 1)).fetchall()
         has_more = len(found) > limit
         found = found[:limit]
         parts = [
@@ -844,10 +841,7 @@ class ServerStore:
     def pull_changes(self, village_code: str, cursor: int) -> tuple[list[dict[str, Any]], int]:
         """Every row of the village changed after ``cursor`` (USB receipts) → (changes, next_cursor)."""
         out: list[dict[str, Any]] = []
-        for r in self.conn.execute(
-                "SELECT updated_server_seq, table_name, row_id, version, deleted, data FROM rows "
-                "WHERE village_code = ? AND updated_server_seq > ? ORDER BY updated_server_seq",
-                (village_code, cursor)):
+        for r in self.conn.execute(_PULL_SQL, (village_code, cursor)):
             out.append({"server_seq": r[0], "table": r[1], "row_id": r[2], "version": r[3], "deleted": bool(r[4]),
                         "row": None if r[4] else json.loads(r[5])})
         return out, (out[-1]["server_seq"] if out else cursor)
@@ -1009,6 +1003,11 @@ class ServerStore:
             villages.append({"village_code": code, "village_name": name, "devices": ndev, "rows": counts,
                              "last_sync_at": last, "pending_conflicts": pending})
         return {"server_epoch": self.server_epoch(), "server_seq": self.server_seq(), "villages": villages}
+
+
+# A village's rows changed after a cursor, in server_seq order (keyset: commit order = seq order).
+_PULL_SQL: Final = ("SELECT updated_server_seq, table_name, row_id, version, deleted, data FROM rows "
+                    "WHERE village_code = ? AND updated_server_seq > ? ORDER BY updated_server_seq")
 
 
 def _result(change_id: str, result: str, server_seq: int | None, version: int | None, *,

@@ -5,6 +5,7 @@ window reports what is pending; the record models pass qtmodeltester. No thread 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -248,10 +249,12 @@ def test_closing_reports_pending_changes_first_bounded(qtbot, ctx: GuiContext, c
     assert _no_sync_thread()
 
 
-def test_closing_gives_up_after_the_time_limit(qtbot, ctx: GuiContext, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def _window_with_a_stalling_county(qtbot, ctx: GuiContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   name: str, seq: int) -> Iterator[MainWindow]:
+    """The main window enrolled with a county that accepts the next requests and then sends nothing, and one new
+    resident waiting to be reported: closing the window has a sync to wait for."""
     monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
-    monkeypatch.setattr(main_window_module, "EXIT_SYNC_SECONDS", 1)
     from sync.server.app import Faults
     faults = Faults()
     server = harness.ServerThread(tmp_path / "county.db", faults)
@@ -261,9 +264,18 @@ def test_closing_gives_up_after_the_time_limit(qtbot, ctx: GuiContext, tmp_path:
         qtbot.addWidget(window)
         window.show()
         _enroll(qtbot, window.sync_page, server)
-        _register(ctx, "陈志远", 9)
+        _register(ctx, name, seq)
         faults.stall_seconds = 30
         faults.stall_next = 5
+        yield window
+    finally:
+        server.stop()
+
+
+def test_closing_gives_up_after_the_time_limit(qtbot, ctx: GuiContext, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_window_module, "EXIT_SYNC_SECONDS", 1)
+    with _window_with_a_stalling_county(qtbot, ctx, tmp_path, monkeypatch, "陈志远", 9) as window:
         started = threading.Event()
         window.sync_worker.started.connect(lambda _reason: started.set())
         window.close()
@@ -271,8 +283,6 @@ def test_closing_gives_up_after_the_time_limit(qtbot, ctx: GuiContext, tmp_path:
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=8000)  # 1 s limit + the cancel
         assert status.overview(ctx.ledger.store.conn).pending > 0  # left for next time, still there
         assert _no_sync_thread()
-    finally:
-        server.stop()
 
 
 def test_usb_exchange_exports_a_bundle_and_imports_the_receipt(qtbot, page: SyncPage, ctx: GuiContext,
@@ -357,19 +367,7 @@ def test_the_interval_is_a_remembered_setting_that_drives_the_timer(qtbot, page:
 
 def test_the_clerk_need_not_wait_for_the_last_sync(qtbot, ctx: GuiContext, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
-    from sync.server.app import Faults
-    faults = Faults()
-    server = harness.ServerThread(tmp_path / "county.db", faults)
-    try:
-        harness.add_village(server.store)
-        window = MainWindow(ctx)
-        qtbot.addWidget(window)
-        window.show()
-        _enroll(qtbot, window.sync_page, server)
-        _register(ctx, "黄雅琴", 13)
-        faults.stall_seconds = 30
-        faults.stall_next = 5
+    with _window_with_a_stalling_county(qtbot, ctx, tmp_path, monkeypatch, "黄雅琴", 13) as window:
         window.close()
         dialog = window.findChild(QProgressDialog, "exit_sync_progress")
         assert dialog is not None and window.isVisible()
@@ -380,5 +378,3 @@ def test_the_clerk_need_not_wait_for_the_last_sync(qtbot, ctx: GuiContext, tmp_p
         buttons[0].click()
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
         assert status.overview(ctx.ledger.store.conn).pending > 0 and _no_sync_thread()
-    finally:
-        server.stop()

@@ -189,12 +189,12 @@ def test_restored_database_gets_a_new_device_epoch_and_reasserts(ledger: Ledger,
             {"change_id": c["change_id"], "result": "applied", "version": 1} for c in batch.changes]})
         db_id = store.meta("db_id")
         assert db_id
-        epoch = client.get_state(store.conn, "device_epoch")
+        epoch = outbox.get_state(store.conn, "device_epoch")
         client.write_state_file(db_id, epoch, outbox.max_seq(store.conn) + 50)  # the PC had gone further
         engine = client._Engine(store, None, client.SyncResult(), None)  # type: ignore[arg-type]
         engine.check_device_epoch()
         assert engine.result.new_device_epoch
-        new = client.get_state(store.conn, "device_epoch")
+        new = outbox.get_state(store.conn, "device_epoch")
         assert new != epoch
         assert json.loads((tmp_path / "state" / f"{db_id}.json").read_text())["device_epoch"] == new
         assert _states(store) == {"pending": len(batch.changes)}  # re-asserted with the same change_ids

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import pytest
 
-from sync import bundle, client, credentials, outbox, protocol
+from sync import bundle, credentials, outbox, protocol
 from sync.transport import Transport, TransportError
 from tests.helpers import make_id
 from zhzx_desktop.errors import KnownError
@@ -91,8 +91,8 @@ def _enrolled(ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     db_id = ledger.store.meta("db_id") or ""
     credentials.store(db_id, refresh_token="r", bundle_key=key)
     with ledger.store.write() as conn:
-        client.set_state(conn, "device_id", "dev-1")
-        client.set_state(conn, "server_url", "http://127.0.0.1:9")
+        outbox.set_state(conn, "device_id", "dev-1")
+        outbox.set_state(conn, "server_url", "http://127.0.0.1:9")
     return key
 
 
