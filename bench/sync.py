@@ -320,7 +320,7 @@ def main() -> int:
 
     _common.install_memory_keyring()
     work = Path(tempfile.mkdtemp(prefix="zhzx-bench-sync-"))
-    os.environ["ZHZX_SYNC_STATE_DIR"] = str(work / "sync-state")
+    os.environ["ZHZX_STATE_DIR"] = str(work / "sync-state")
     os.environ.pop("ZHZX_SYNC_CRASH_AT", None)
     import logging
 

@@ -112,13 +112,8 @@ def _db_id(store: Store) -> str:
     return db_id
 
 
-def state_dir() -> Path:
-    override = os.environ.get("ZHZX_SYNC_STATE_DIR")
-    return Path(override) if override else paths.data_dir() / "sync-state"
-
-
 def _state_file(db_id: str) -> Path:
-    return state_dir() / f"{db_id}.json"
+    return paths.state_dir() / f"{db_id}.sync.json"
 
 
 def read_state_file(db_id: str) -> dict[str, Any] | None:

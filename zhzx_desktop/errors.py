@@ -33,6 +33,10 @@ class KnownError(ZhzxError):
     """An expected failure that is not the clerk's input: a missing data key, a locked or damaged database."""
 
 
+class Forbidden(KnownError):
+    """The logged-in account's role does not allow this (domain/roles.py); the refusal is in the audit log."""
+
+
 class Cancelled(ZhzxError):
     """The clerk cancelled a long operation; whatever it was writing has been rolled back."""
 

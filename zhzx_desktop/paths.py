@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Final
@@ -36,3 +37,10 @@ def log_dir() -> Path:
 def default_db_path(base: Path | None = None) -> Path:
     """The app's database file inside ``base`` (the user data dir by default)."""
     return (base if base is not None else data_dir()) / "zhzx.db"
+
+
+def state_dir() -> Path:
+    """Per-database state kept outside the database, so a restored or copied file is noticed: the sync epoch, the
+    audit log's head. ``ZHZX_STATE_DIR`` overrides it (tests, a second profile)."""
+    override = os.environ.get("ZHZX_STATE_DIR")
+    return Path(override) if override else data_dir() / "state"

@@ -18,7 +18,7 @@ from zhzx_desktop.gui.dialogs.enroll_dialog import THREAD_NAME, EnrollDialog
 
 @pytest.fixture
 def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[harness.ServerThread]:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
     server = harness.ServerThread(tmp_path / "county.db")
     harness.add_village(server.store)
     yield server

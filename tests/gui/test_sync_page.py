@@ -34,7 +34,7 @@ from zhzx_desktop.services.residents import ResidentInput
 
 @pytest.fixture
 def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[harness.ServerThread]:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
     server = harness.ServerThread(tmp_path / "county.db")
     harness.add_village(server.store)
     yield server
@@ -135,7 +135,7 @@ def test_a_county_edit_of_the_same_field_shows_a_card_and_knowing_closes_it(
 
 def test_cancel_stops_a_stalled_sync(qtbot, page: SyncPage, ctx: GuiContext, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
     from sync.server.app import Faults
     faults = Faults()
     server = harness.ServerThread(tmp_path / "county.db", faults)
@@ -254,7 +254,7 @@ def _window_with_a_stalling_county(qtbot, ctx: GuiContext, tmp_path: Path, monke
                                    name: str, seq: int) -> Iterator[MainWindow]:
     """The main window enrolled with a county that accepts the next requests and then sends nothing, and one new
     resident waiting to be reported: closing the window has a sync to wait for."""
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "sync-state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
     from sync.server.app import Faults
     faults = Faults()
     server = harness.ServerThread(tmp_path / "county.db", faults)

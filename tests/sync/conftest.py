@@ -26,7 +26,7 @@ from tests.sync.proxy import FaultProxy
 def sync_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The device-epoch state files (outside the DB) of this test's clients; no crash point leaks in."""
     folder = tmp_path / "sync-state"
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(folder))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(folder))
     monkeypatch.delenv("ZHZX_SYNC_CRASH_AT", raising=False)
     return folder
 

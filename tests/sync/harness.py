@@ -268,7 +268,7 @@ class VillageClient:
         env = dict(os.environ, XDG_CONFIG_HOME=str(self.home / "config"), XDG_DATA_HOME=str(self.home / "data"),
                    XDG_STATE_HOME=str(self.home / "state"), XDG_CACHE_HOME=str(self.home / "cache"),
                    PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", QT_QPA_PLATFORM="offscreen",
-                   ZHZX_SYNC_STATE_DIR=str(self.state_dir), PYTHONPATH=str(REPO))
+                   ZHZX_STATE_DIR=str(self.state_dir), PYTHONPATH=str(REPO))
         env.pop("ZHZX_SYNC_CRASH_AT", None)
         if crash_at is not None:
             assert crash_at in CRASH_POINTS

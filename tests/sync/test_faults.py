@@ -633,7 +633,7 @@ def _sync_with_clock(c: VillageClient, days: float) -> dict[str, Any]:
     import os
 
     env = dict(os.environ, XDG_CONFIG_HOME=str(c.home / "config"), XDG_DATA_HOME=str(c.home / "data"),
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", ZHZX_SYNC_STATE_DIR=str(c.state_dir))
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", ZHZX_STATE_DIR=str(c.state_dir))
     code = ("from zhzx_desktop.security import keys; from pathlib import Path; import os; "
             "keys.ensure_backend(Path(os.environ['XDG_CONFIG_HOME']) / 'zhzx-desktop')\n" + _SYNC_AT)
     done = subprocess.run([sys.executable, "-c", code, str(c.path), str(days)], cwd=str(REPO), env=env,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
 from sync import status as sync_status
 from zhzx_desktop import APP_DISPLAY_NAME
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.errors import show_message
@@ -62,11 +63,14 @@ def _sync(ctx: GuiContext) -> Page:
     return SyncPage(ctx)  # the window attaches its sync worker (MainWindow.page)
 
 
-# The navigation, in order. The window opens on 今天要办; the other pages are built (and their modules imported) when
-# first opened, so start-up pays only for the page the clerk sees first.
-PAGES: tuple[tuple[str, Callable[[GuiContext], Page]], ...] = (
-    ("今天要办", TodayPage), ("居民", _residents), ("户", _households), ("网格", _grids), ("队伍", _teams),
-    ("调解", _cases), ("同步", _sync))
+# The navigation, in order, with the permission an entry needs (None: every logged-in role). The window opens on
+# 今天要办; the other pages are built (and their modules imported) when first opened, so start-up pays only for the
+# page the clerk sees first. Entries the role lacks are hidden.
+PAGES: tuple[tuple[str, Callable[[GuiContext], Page], Permission | None], ...] = (
+    ("今天要办", TodayPage, None), ("居民", _residents, Permission.REGISTER_VIEW),
+    ("户", _households, Permission.REGISTER_VIEW), ("网格", _grids, Permission.REGISTER_VIEW),
+    ("队伍", _teams, Permission.REGISTER_VIEW), ("调解", _cases, Permission.CASES_VIEW),
+    ("同步", _sync, None))
 TODAY, RESIDENTS, CASES, SYNC = 0, 1, 5, 6
 OVERDUE_COLOR = QColor("#c0392b")
 EXIT_SYNC_SECONDS = 10  # closing waits at most this long for the last sync
@@ -91,7 +95,7 @@ class MainWindow(QMainWindow):
         self.ui.setupUi(self)
         self.setWindowTitle(APP_DISPLAY_NAME)
         self._pages: list[Page | None] = [None] * len(PAGES)
-        for title, _factory in PAGES:
+        for title, _factory, _permission in PAGES:
             self.ui.nav_list.addItem(self.tr(title))
             self.ui.page_stack.addWidget(QWidget())  # a placeholder until the page is first opened
         self.ui.nav_list.currentRowChanged.connect(self._on_nav_list_current_row_changed)

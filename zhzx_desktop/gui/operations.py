@@ -22,7 +22,6 @@ from zhzx_desktop.errors import Cancelled
 from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.services.ledger import Ledger
 from zhzx_desktop.services.progress import Progress
-from zhzx_desktop.storage.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +116,7 @@ class ThreadRunner(QObject):
     def _work(self, op: Op, job: Job) -> None:  # on the worker thread
         try:
             if self._worker_ledger is None:
-                self._worker_ledger = Ledger(Store(self._ledger.store.path), self._ledger.cipher, self._ledger.today)
+                self._worker_ledger = self._ledger.reopen()
             result = job(self._worker_ledger, op.progress)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
             self._finished.emit(op, None, exc)

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from zhzx_desktop.security import keys
+from zhzx_desktop.domain.roles import PERMISSION_LABELS, Permission
+from zhzx_desktop.errors import Forbidden
+from zhzx_desktop.security import audit, keys
 from zhzx_desktop.security.field_crypto import FieldCipher
+from zhzx_desktop.security.session import Actor, Session, system_actor
 from zhzx_desktop.storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,38 @@ class Ledger:
     cipher: FieldCipher
     today: Callable[[], date] = date.today
     warnings: list[str] = field(default_factory=list)  # shown to the clerk once (e.g. the keyring fallback)
+    session: Session = field(default_factory=lambda: Session(system_actor()))
+
+    def __post_init__(self) -> None:
+        _install_hooks(self.store, self.session)
+
+    def reopen(self) -> Ledger:
+        """The same database, key and session on a new connection (for another thread)."""
+        return Ledger(Store(self.store.path), self.cipher, self.today, session=self.session)
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.session.actor
+
+    def require(self, permission: Permission, what: str) -> Actor:
+        """The current actor if its role allows ``permission``; otherwise ``Forbidden``, and the refusal is audited
+        (call it before opening the write, so the refusal's entry is not rolled back with it)."""
+        actor = self.session.actor
+        if actor is None:
+            raise Forbidden(f"请先登录，才能{what}。")
+        if actor.can(permission):
+            return actor
+        if self.store.tx is None:
+            with self.store.write():
+                audit.record(self.store, actor, "denied", success=False,
+                             detail=f"{what}（需要“{PERMISSION_LABELS[permission]}”权限）")
+        raise Forbidden(f"当前账户{actor.label}没有“{PERMISSION_LABELS[permission]}”权限，不能{what}。")
+
+    def audit(self, action: str, **fields: object) -> int:
+        """Append an audit entry for the current actor, in the write in progress or in its own."""
+        actor = self.session.actor or system_actor()
+        with self.store.write():
+            return audit.record(self.store, actor, action, **fields)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self.store.close()
@@ -33,6 +68,11 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _install_hooks(store: Store, session: Session) -> None:
+    """What every write of the app checks and records, just before it commits (Store.commit_hooks)."""
+    del store, session  # the permission guard and the audit summary hook are installed here (issue 6)
 
 
 def open_ledger(path: Path | str, *, key_fallback_dir: Path, today: Callable[[], date] = date.today) -> Ledger:

@@ -2,7 +2,8 @@
 
 Connections are thread-bound (sqlite3's default); each thread opens its own ``Store`` on the same file.
 Writes go through ``Store.write()``: ``BEGIN IMMEDIATE``, a fresh ``tx_id`` for the change-capture triggers,
-the search index brought up to date, ``COMMIT`` — all or nothing.
+the commit hooks (the audit log's, installed by the ledger), the search index brought up to date, ``COMMIT`` — all
+or nothing.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from zhzx_desktop.errors import KnownError
@@ -38,6 +40,18 @@ def known_errors() -> Iterator[None]:
         raise
 
 
+@dataclass
+class Tx:
+    """The write transaction in progress (``Store.tx``)."""
+
+    id: str
+    outbox_from: int  # sync_outbox rows with seq above this were captured in this transaction
+    audited: bool = False  # an explicit audit entry was written in it (security/audit.py)
+
+
+CommitHook = Callable[[sqlite3.Connection, Tx], None]
+
+
 class Store:
     """One connection to the app's database file, migrated to the current schema on open."""
 
@@ -58,6 +72,8 @@ class Store:
             log.warning("journal_mode is %s, not WAL", mode)
         self.conn = conn
         self._depth = 0
+        self.tx: Tx | None = None
+        self.commit_hooks: list[CommitHook] = []  # run inside every write, just before it commits
         if migrate:
             migrations.migrate(conn)
             if search_index.needs_rebuild(conn):
@@ -102,9 +118,14 @@ class Store:
         with known_errors():
             conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        tx_id = uuid.uuid4().hex
         try:
-            conn.execute("UPDATE sync_state SET v=? WHERE k='current_tx'", (uuid.uuid4().hex,))
+            conn.execute("UPDATE sync_state SET v=? WHERE k='current_tx'", (tx_id,))
+            last = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'sync_outbox'").fetchone()
+            self.tx = Tx(tx_id, int(last[0]) if last else 0)
             yield conn
+            for hook in self.commit_hooks:
+                hook(conn, self.tx)
             search_index.refresh(conn)
             conn.execute("UPDATE sync_state SET v='' WHERE k='current_tx'")
             with known_errors():
@@ -115,6 +136,7 @@ class Store:
             raise
         finally:
             self._depth = 0
+            self.tx = None
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT v FROM app_meta WHERE k=?", (key,)).fetchone()

@@ -179,7 +179,7 @@ def test_lock_refuses_a_second_runner_and_takes_over_a_dead_one(ledger: Ledger) 
 
 def test_restored_database_gets_a_new_device_epoch_and_reasserts(ledger: Ledger, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "state"))
     _add(ledger, "钱八", 31)
     store = _sync_store(ledger)
     try:

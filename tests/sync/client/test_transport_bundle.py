@@ -86,7 +86,7 @@ def test_plain_http_only_to_loopback_and_refused_connection_is_chinese() -> None
 
 
 def _enrolled(ledger: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    monkeypatch.setenv("ZHZX_SYNC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "state"))
     key = bytes(range(32))
     db_id = ledger.store.meta("db_id") or ""
     credentials.store(db_id, refresh_token="r", bundle_key=key)
