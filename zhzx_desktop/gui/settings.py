@@ -24,6 +24,8 @@ IMPORT_MAPPING = Setting("import/mapping", "{}")  # JSON: {column header as in t
 LAST_DIR = Setting("files/last_dir", "")
 FONT_PATH = Setting("documents/font", "")  # this PC's print font file; "" = found automatically (documents.fonts)
 SYNC_INTERVAL_MINUTES = Setting("sync/interval_minutes", 5)  # background sync with the county; 0 = only by hand
+IDLE_LOCK_MINUTES = Setting("security/idle_lock_minutes", 15)  # lock the screen after this idle time (10–30)
+BACKUP_EXTRA_DIR = Setting("backup/extra_dir", "")  # a second folder or USB stick for each backup; "" = none
 
 
 class Settings:

@@ -13,15 +13,24 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from zhzx_desktop.security.session import Actor
-from zhzx_desktop.storage.db import Store
+from zhzx_desktop.security.session import Actor, Session
+from zhzx_desktop.storage.db import CommitHook, Store
 
 GENESIS = "0" * 64
 
 # Action codes → the verb a sentence uses. Extend here; the code is what the database keeps.
 ACTIONS: dict[str, str] = {
+    # accounts (security/accounts.py)
     "login": "登录", "login_failed": "登录失败", "logout": "退出登录", "account_locked": "账户被锁定",
-    "edit": "修改", "view_full_id": "查看完整号码", "print": "打印", "export": "导出", "denied": "无权操作",
+    "account_unlocked": "解除锁定", "account_created": "新建账户", "account_changed": "修改账户",
+    "password_changed": "修改密码", "password_reset": "重置密码", "screen_locked": "锁定屏幕",
+    # the people's data
+    "edit": "修改", "view_full_id": "查看完整号码", "print": "打印", "archive": "存入卷宗", "export": "导出",
+    "import": "导入", "merge": "合并", "undo": "撤销", "status": "更改状态", "delete": "删除",
+    # the system
+    "sync": "同步", "backup": "备份", "restore": "恢复备份", "check": "检查数据库", "migrate": "升级数据库",
+    "key_escrowed": "托管数据密钥", "key_recovery_requested": "申请恢复密钥", "key_recovered": "恢复数据密钥",
+    "audit_verified": "校验审计日志", "denied": "无权操作",
 }
 
 _FIELDS = ("id", "seq", "device", "at", "actor", "actor_name", "role", "action", "object_type", "object_id",
@@ -55,3 +64,9 @@ def record(store: Store, actor: Actor, action: str, *, object_type: str = "", ob
                  tuple(entry.values()))
     store.tx.audited = True
     return int(entry["seq"])
+
+
+def summarise(session: Session) -> CommitHook:
+    def hook(conn, tx):  # type: ignore[no-untyped-def]  # TODO(audit helper): the generic "edit" entry
+        del conn, tx, session
+    return hook

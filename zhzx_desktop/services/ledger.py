@@ -13,7 +13,7 @@ from pathlib import Path
 
 from zhzx_desktop.domain.roles import PERMISSION_LABELS, Permission
 from zhzx_desktop.errors import Forbidden
-from zhzx_desktop.security import audit, keys
+from zhzx_desktop.security import audit, keys, permissions
 from zhzx_desktop.security.field_crypto import FieldCipher
 from zhzx_desktop.security.session import Actor, Session, system_actor
 from zhzx_desktop.storage.db import Store
@@ -72,7 +72,8 @@ class Ledger:
 
 def _install_hooks(store: Store, session: Session) -> None:
     """What every write of the app checks and records, just before it commits (Store.commit_hooks)."""
-    del store, session  # the permission guard and the audit summary hook are installed here (issue 6)
+    store.commit_hooks.append(permissions.guard(session))
+    store.commit_hooks.append(audit.summarise(session))
 
 
 def open_ledger(path: Path | str, *, key_fallback_dir: Path, today: Callable[[], date] = date.today) -> Ledger:
