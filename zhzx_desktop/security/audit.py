@@ -68,5 +68,5 @@ def record(store: Store, actor: Actor, action: str, *, object_type: str = "", ob
 
 def summarise(session: Session) -> CommitHook:
     def hook(conn, tx):  # type: ignore[no-untyped-def]  # TODO(audit helper): the generic "edit" entry
-        del conn, tx, session
+        del conn, tx
     return hook

@@ -9,5 +9,5 @@ from zhzx_desktop.storage.db import CommitHook
 
 def guard(session: Session) -> CommitHook:
     def check(conn, tx):  # type: ignore[no-untyped-def]  # TODO(enforcement helper): implement
-        del conn, tx, session
+        del conn, tx
     return check
