@@ -21,7 +21,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sync import client, credentials, outbox, protocol
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import KnownError
+from zhzx_desktop.services.ledger import Ledger
 
 MAGIC: Final = b"ZHZXSYNC1\n"
 BUNDLE_FORMAT: Final = "zhzx-bundle-1"
@@ -122,6 +124,16 @@ def export_bundle(db_path: Path | str, out_path: Path | str) -> BundleInfo:
         return BundleInfo(bundle_id, len(batch.changes) if batch else 0, out)
     finally:
         store.close()
+
+
+def export_bundle_for(ledger: Ledger, out_path: Path | str) -> BundleInfo:
+    """``export_bundle`` for the logged-in actor (the GUI): carrying data out on a USB stick needs ``EXPORT``, and
+    the audit log records how many changes went to which file."""
+    ledger.require(Permission.EXPORT, "导出同步数据包到U盘")
+    info = export_bundle(ledger.store.path, out_path)
+    ledger.audit("export", object_type="sync", object_label="同步数据包",
+                 detail=f"{info.changes} 条修改，导出到 {Path(out_path).name}")
+    return info
 
 
 def import_receipt(db_path: Path | str, receipt_path: Path | str) -> ReceiptInfo:

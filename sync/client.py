@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from sync import credentials, outbox, protocol
+from sync import audit_push, credentials, escrow, outbox, protocol
 from sync.transport import Response, Transport, TransportError
 from zhzx_desktop import paths
 from zhzx_desktop.errors import Cancelled, KnownError
+from zhzx_desktop.security import audit
+from zhzx_desktop.security.session import Actor, system_actor
 from zhzx_desktop.storage.db import Store, known_errors
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,9 @@ class SyncResult:
     fk_violations: int = 0
     batches: int = 0
     alerts: list[str] = field(default_factory=list)
+    audit_pushed: int = 0            # audit entries sent to the county in this cycle
+    escrow_sent: bool = False        # the wrapped data key was sent to the county in this cycle
+    audit_error: str | None = None   # 中文: the audit/escrow push failed (the data sync itself did not)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,6 +104,7 @@ class Enrollment:
     number_block: int
     server_url: str
     policy: dict[str, Any]
+    escrow_fingerprint: str | None = None  # the county's escrow key, when it sent one and the data key was wrapped
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -373,7 +379,8 @@ def enroll(db_path: Path | str, server_url: str, code: str, *, ca_file: str | No
         name = device_name or socket.gethostname()
         try:
             resp = transport.request("POST", protocol.PATH_ENROLL, body={
-                "code": code.strip().upper(), "device_name": name, "schema_version": protocol.SCHEMA_VERSION})
+                "code": code.strip().upper(), "device_name": name, "schema_version": protocol.SCHEMA_VERSION,
+                "db_id": db_id})
         except TransportError as exc:
             raise KnownError(f"注册失败：{exc.message}") from exc
         body = resp.body if isinstance(resp.body, dict) else {}
@@ -401,12 +408,25 @@ def enroll(db_path: Path | str, server_url: str, code: str, *, ca_file: str | No
             top = outbox.max_seq(conn)
         write_state_file(db_id, epoch, top)
         log.info("enrolled as device %s of village %s", body["device_id"], body["village_code"])
+        fingerprint = _escrow_at_enrollment(store, body.get("escrow_public_key"))
         return Enrollment(str(body["device_id"]), str(body["village_code"]), str(body.get("village_name") or ""),
-                          block, server_url, policy)
+                          block, server_url, policy, fingerprint)
     finally:
         store.close()
         if own:
             transport.close()
+
+
+def _escrow_at_enrollment(store: Store, public_pem: Any) -> str | None:
+    """Wrap the data key with the county's escrow key sent at enrollment (the enrollment stands if this fails)."""
+    if not isinstance(public_pem, str) or not public_pem.strip():
+        return None
+    try:
+        escrow.escrow_key(store, public_pem)
+        return escrow.escrow_status(store)["fingerprint"]
+    except KnownError as exc:
+        log.warning("could not escrow the data key at enrollment: %s", exc.message)
+        return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -622,12 +642,45 @@ class _Engine:
         return len(problems)
 
 
+def _push_extras(store: Store, session: Session, result: SyncResult) -> None:
+    """The audit log and the escrowed key after the data: a failure is reported, the data sync still succeeded."""
+    errors: list[str] = []
+    for step in ("escrow", "audit"):
+        try:
+            with known_errors():
+                if step == "escrow":
+                    result.escrow_sent = audit_push.push_escrow(store, session)
+                else:
+                    result.audit_pushed = audit_push.push_audit(store, session)
+        except (audit_push.AuditPushError, _StopError) as exc:
+            errors.append(exc.message)
+        except KnownError as exc:
+            errors.append(exc.message)
+    result.audit_error = "；".join(errors) or None
+    if result.audit_error:
+        log.warning("audit/escrow push failed: %s", result.audit_error)
+
+
+def _audit_cycle(store: Store, actor: Actor | None, result: SyncResult) -> None:
+    """The cycle in the audit log (inside a write): what went up and came down, and the error if any."""
+    counts = outbox.status(store.conn)
+    detail = f"上报{result.pushed}条，接收{result.pulled}条，未确认{counts.pending}条"
+    if counts.quarantined:
+        detail += f"，被退回{counts.quarantined}条"
+    if result.conflicts:
+        detail += f"，冲突{result.conflicts}处"
+    audit.record(store, actor or system_actor(), "sync", success=result.error is None,
+                 detail=detail + (f"；{result.error}" if result.error else ""))
+
+
 def run_sync(db_path: Path | str, *, progress: Callable[[SyncProgress], None] | None = None,
              cancel: threading.Event | None = None, transport: Transport | None = None,
              sleep: Callable[[float], None] = time.sleep, max_attempts: int = MAX_ATTEMPTS,
-             pull_limit: int = PULL_LIMIT) -> SyncResult:
+             pull_limit: int = PULL_LIMIT, actor: Actor | None = None) -> SyncResult:
     """One full cycle. Never raises for network or county trouble: ``SyncResult.error`` says what happened (中文);
-    raises ``SyncBusy`` when another sync holds this database, ``KnownError`` when the PC is not enrolled."""
+    raises ``SyncBusy`` when another sync holds this database, ``KnownError`` when the PC is not enrolled. The cycle
+    is in the audit log under ``actor`` (the logged-in account for the app's background sync; the command line's
+    system actor by default)."""
     store = open_sync_store(db_path)
     lock: SyncLock | None = None
     own_transport = transport is None
@@ -666,6 +719,9 @@ def run_sync(db_path: Path | str, *, progress: Callable[[SyncProgress], None] | 
                     if not engine.verify():
                         break
                 result.fk_violations = engine.foreign_key_check()
+                with store.write():  # recorded before the audit push, so the county gets it in this cycle
+                    _audit_cycle(store, actor, result)
+            _push_extras(store, session, result)
         except _StopError as exc:
             result.error = exc.message
             result.retry_after = exc.retry_after
@@ -686,6 +742,8 @@ def run_sync(db_path: Path | str, *, progress: Callable[[SyncProgress], None] | 
                 outbox.set_state(conn, "last_attempt_at", outbox.now_iso())
                 if result.error is None:
                     outbox.set_state(conn, "last_success_at", outbox.now_iso())
+                if result.error is not None:  # a successful cycle was recorded before the audit push
+                    _audit_cycle(store, actor, result)
         except KnownError as exc:  # the disk is still full: the outcome is in the result, the outbox is intact
             log.warning("could not record the sync outcome: %s", exc.message)
         write_state_file(engine.db_id, outbox.get_state(store.conn, "device_epoch"), outbox.max_seq(store.conn))

@@ -35,6 +35,9 @@ PATH_PULL: Final = "/v1/sync/pull"     # GET ?cursor=N&limit=M
 PATH_VERIFY: Final = "/v1/sync/verify"  # POST {tables: {t: {count, sha256}}}
 PATH_BUCKET: Final = "/v1/sync/bucket"  # GET ?table=T&bucket=H  → the server's rows of one bucket
 PATH_POLICY: Final = "/v1/policy"      # GET the conflict policy (also returned at enrollment)
+PATH_AUDIT: Final = "/v1/audit"        # POST {device, entries: [audit_log rows]} → {acked_seq, …} (push-only)
+PATH_ESCROW: Final = "/v1/escrow"      # POST {escrow: the wrapped data key} (idempotent)
+AUDIT_BATCH: Final = 500               # audit entries per POST /v1/audit
 PATH_OPENAPI: Final = "/openapi.json"
 
 # Per-change outcomes of a push (SYNC.md §7.3).

@@ -27,6 +27,14 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Per-database state outside the database (the sync epoch, the audit log's anchor) goes to a temp dir."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "zhzx.db"

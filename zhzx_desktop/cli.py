@@ -116,7 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     receipt = sync_verbs.add_parser("import-receipt", help="导入县里返回的回执文件")
     receipt.add_argument("file", type=Path, help="回执文件")
     _db_options(receipt, required=True)
+    _backup_verbs(verbs)
+    _audit_verbs(verbs)
+    from zhzx_desktop import cli_escrow
+
+    cli_escrow.add_parsers(verbs)  # escrow set-key|status, recover request|apply
     return parser
+
+
+def _backup_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    backup = verbs.add_parser("backup", help="把数据库备份成加密的备份文件（默认存到数据库旁的 backups 文件夹，保留最近14个）")
+    _db_options(backup, required=True)
+    backup.add_argument("--to", type=Path, help="备份文件夹（默认为数据库所在文件夹中的 backups）")
+    restore = verbs.add_parser("restore", help="从备份恢复数据库（原数据库先另存为 .before-restore-时间，不会被覆盖）；"
+                               "请先关闭本程序")
+    _db_options(restore, required=True)
+    restore.add_argument("--from", dest="source", required=True, metavar="FILE|latest",
+                         help="备份文件，或 latest（备份文件夹中本数据库最新的可用备份）")
+    restore.add_argument("--to", type=Path, help="找 latest 的备份文件夹（默认为数据库所在文件夹中的 backups）")
+    check = verbs.add_parser("check", help="检查数据库：完整性、外键、审计日志、同步记录、数据密钥（有问题时退出码为 1）")
+    _db_options(check, required=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,10 +164,82 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print(args)
         if args.verb == "sync":
             return _sync(args)
+        if args.verb in ("backup", "restore", "check"):
+            return _backups(args)
+        if args.verb == "audit":
+            return _audit(args)
+        if args.verb in ("escrow", "recover"):
+            from zhzx_desktop import cli_escrow
+
+            return cli_escrow.run(args)
     except (UserError, KnownError) as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
     raise AssertionError(f"unhandled verb {args.verb}")
+
+
+def _audit_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    auditor = verbs.add_parser("audit", help="审计日志：校验完整性、按条件列出")
+    audit_verbs = auditor.add_subparsers(dest="audit_verb", required=True)
+    averify = audit_verbs.add_parser(
+        "verify", help="校验审计日志是否被改动、删除或调换顺序（只读；退出码：0 完整，1 被改动，2 出错）")
+    _db_options(averify, required=True)
+    averify.add_argument("--json", action="store_true", help="以 JSON 输出校验结果")
+    alist = audit_verbs.add_parser("list", help="按条件列出审计日志（最新的在前）")
+    _db_options(alist, required=True)
+    alist.add_argument("--since", type=_audit_day, metavar="YYYY-MM-DD", help="从这一天起")
+    alist.add_argument("--until", type=_audit_day, metavar="YYYY-MM-DD", help="到这一天止（含）")
+    alist.add_argument("--user", default="", help="用户名或姓名的一部分")
+    alist.add_argument("--action", default="", help="操作代码，如 login_failed、view_full_id、export、edit")
+    alist.add_argument("--failed", action="store_true", help="只列出失败的操作")
+    alist.add_argument("--text", default="", help="对象名称或说明中含有的文字")
+    alist.add_argument("--limit", type=int, default=200, help="最多列出多少条（默认 200；0 表示全部）")
+    alist.add_argument("--json", action="store_true", help="输出 JSON")
+
+
+def _audit_day(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期 {text} 的格式不对，应为 YYYY-MM-DD，如 2026-11-24") from None
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """``audit verify`` (read-only, no data key: exit 1 when the log was tampered with) and ``audit list``."""
+    from zhzx_desktop.security import audit
+
+    conn = audit.open_readonly(_db_path(args))
+    try:
+        if args.audit_verb == "verify":
+            report = audit.verify(conn)
+            if args.json:
+                print(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+            elif report.ok:
+                tail = f"，最后一条：{report.last}" if report.last else ""
+                note = "" if report.anchored or not report.entries else "（本机尚无锚点记录，无法发现末尾被删除的记录）"
+                print(f"审计日志完整：共{report.entries}条{tail}{note}")
+            else:
+                print(f"审计日志已被改动：{report.problem}")
+            return 0 if report.ok else 1
+        if args.action and args.action not in audit.ACTIONS:
+            print(f"错误：没有操作代码 {args.action}；可用的有：{'、'.join(audit.ACTIONS)}", file=sys.stderr)
+            return 2
+        flt = audit.AuditFilter(since=args.since, until=args.until, user=args.user, action=args.action,
+                                failed_only=args.failed, text=args.text)
+        found = audit.entries(conn, flt, limit=args.limit or None)
+        if args.json:
+            print(json.dumps([{**asdict(e), "sentence": audit.sentence(e)} for e in found], ensure_ascii=False,
+                             indent=2))
+        else:
+            for entry in found:
+                print(f"{entry.seq:>6}  {audit.sentence(entry)}")
+            if not found:
+                print("没有符合条件的审计记录。")
+        return 0
+    finally:
+        conn.close()
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -178,9 +269,13 @@ def _demo(args: argparse.Namespace) -> int:
             with ledger.store.write() as conn:
                 conn.execute("INSERT INTO app_meta(k, v) VALUES ('village_code', ?) "
                              "ON CONFLICT(k) DO UPDATE SET v = excluded.v", (args.village,))
+        created = demo.demo_accounts(ledger)
     print(file=sys.stderr)
     summary = ", ".join(f"{k} {v}" for k, v in asdict(report).items())
     print(f"演示数据已生成（{time.perf_counter() - started:.1f} 秒）：{summary} → {_db_path(args)}")
+    if created:
+        names = "、".join(f"{username}（{role}）" for username, role in created)
+        print(f"演示账户：{names}，密码均为 {demo.DEMO_PASSWORD}")
     return 0
 
 
@@ -444,6 +539,8 @@ def _sync_run(db: Path, *, as_json: bool) -> int:
             print(f"注意：本电脑的时间与县里相差约 {abs(result.skew_seconds) / 60:.0f} 分钟，请校准时间。")
         if result.error:
             print(f"错误：{result.error}", file=sys.stderr)
+        if result.audit_error:
+            print(f"注意：审计日志或托管密钥没有送到县里（下次同步再试）：{result.audit_error}", file=sys.stderr)
     if result.error:
         return 2
     return 0 if result.confirmed_all else 1
@@ -475,4 +572,49 @@ def _sync_status(db: Path, *, as_json: bool) -> int:
         print(f"  冲突：{card.text}")
     for q in bad:
         print(f"  被退回：{q.label}：{q.reason}")
+    return 0
+
+
+def _backups(args: argparse.Namespace) -> int:
+    """``backup``, ``restore --from FILE|latest``, ``check`` (services/backups.py)."""
+    from zhzx_desktop.security import keys
+    from zhzx_desktop.services import backups
+
+    warning = keys.ensure_backend(paths.config_dir())
+    if warning:
+        print(f"注意：{warning}", file=sys.stderr)
+    db = _db_path(args)
+    if args.verb == "check":
+        if not db.is_file():
+            raise KnownError(f"数据库文件不存在：{db}")
+        print(f"正在检查 {db}…", file=sys.stderr)
+        problems = backups.check(db)
+        for problem in problems:
+            print(f"问题：{problem}")
+        print(f"发现 {len(problems)} 个问题。" if problems else "检查通过：数据库完好。")
+        return 1 if problems else 0
+    folder = args.to if args.to is not None else paths.backup_dir(db)
+    if args.verb == "backup":
+        if not db.is_file():
+            raise KnownError(f"数据库文件不存在：{db}")
+        started = time.perf_counter()
+        with _open(args) as ledger:
+            result = backups.run_backup(ledger, dest_dir=folder, progress=_progress("备份（千分比）"))
+        print(file=sys.stderr)
+        for note in result.warnings:
+            print(f"注意：{note}", file=sys.stderr)
+        print(f"已备份（{time.perf_counter() - started:.1f} 秒）：{result.path}（{result.size:,} 字节）")
+        return 0
+    started = time.perf_counter()
+    if args.source == "latest":
+        got = backups.restore_latest(folder, db, backups.database_id(db) if db.exists() else None,
+                                     _progress("恢复（千分比）"))
+    else:
+        source = Path(args.source)
+        got = backups.restore(source, db, backups.cipher_for(backups.read_header(source)),
+                              _progress("恢复（千分比）"))
+    print(file=sys.stderr)
+    print(f"已恢复（{time.perf_counter() - started:.1f} 秒）：{db} ← 备份于 {got.header.created_at} 的备份")
+    if got.aside is not None:
+        print(f"原来的数据库已另存为 {got.aside}")
     return 0

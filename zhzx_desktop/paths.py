@@ -44,3 +44,12 @@ def state_dir() -> Path:
     audit log's head. ``ZHZX_STATE_DIR`` overrides it (tests, a second profile)."""
     override = os.environ.get("ZHZX_STATE_DIR")
     return Path(override) if override else data_dir() / "state"
+
+
+def backup_dir(db_path: Path | None = None) -> Path:
+    """The main folder of a database's encrypted backups: ``backups/`` beside the database file (the user data
+    dir's for the app's own database). ``ZHZX_BACKUP_DIR`` overrides it."""
+    override = os.environ.get("ZHZX_BACKUP_DIR")
+    if override:
+        return Path(override)
+    return (db_path.resolve().parent if db_path is not None else data_dir()) / "backups"

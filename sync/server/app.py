@@ -160,9 +160,11 @@ def _str_field(body: dict[str, Any], key: str, *, required: bool = True, limit: 
 class App:
     """The ASGI application. ``faults.requests`` (also ``self.requests``) logs every answered request."""
 
-    def __init__(self, store_path: Path | str, faults: Faults | None = None) -> None:
+    def __init__(self, store_path: Path | str, faults: Faults | None = None, *,
+                 escrow_public_key: str | None = None) -> None:
         self.store_path = Path(store_path)
         self.faults = faults if faults is not None else Faults()
+        self.escrow_public_key = escrow_public_key  # PEM handed to villages at enrollment (``serve --escrow-key``)
         self.requests = self.faults.requests
         self._local = threading.local()
         self._stores: list[ServerStore] = []
@@ -177,6 +179,8 @@ class App:
             protocol.PATH_VERIFY: {"POST": self._verify},
             protocol.PATH_BUCKET: {"GET": self._bucket},
             protocol.PATH_POLICY: {"GET": self._policy},
+            protocol.PATH_AUDIT: {"POST": self._audit},
+            protocol.PATH_ESCROW: {"POST": self._escrow},
             protocol.PATH_OPENAPI: {"GET": self._openapi},
         }
 
@@ -377,8 +381,14 @@ class App:
             raise malformed("字段 schema_version 缺失或格式不对")
         if not self._schema_min(store) <= version <= SCHEMA_MAX:
             raise ServerError(426, "upgrade_required", "本机软件版本与县里服务器不兼容，请升级后再注册")
+        db_id = _str_field(body, "db_id", required=False)
         assert code is not None
-        return Reply(200, {**store.enroll(code, name.strip(), version), **self.envelope(store)})
+        enrolled = store.enroll(code, name.strip(), version)
+        if db_id is not None:
+            store.bind_log_device(str(enrolled["device_id"]), db_id)
+        if self.escrow_public_key:
+            enrolled["escrow_public_key"] = self.escrow_public_key
+        return Reply(200, {**enrolled, **self.envelope(store)})
 
     def _token(self, store: ServerStore, req: Request) -> Reply:
         body = _obj(decode_body(req))
@@ -435,10 +445,20 @@ class App:
         self._device(store, req)
         return Reply(200, {**policy.document(), **self.envelope(store)})
 
+    def _audit(self, store: ServerStore, req: Request) -> Reply:
+        device = self._device(store, req)
+        return Reply(200, {**store.push_audit(device, decode_body(req)), **self.envelope(store)})
+
+    def _escrow(self, store: ServerStore, req: Request) -> Reply:
+        device = self._device(store, req)
+        return Reply(200, {**store.store_escrow(device, decode_body(req)), **self.envelope(store)})
+
     def _openapi(self, store: ServerStore, req: Request) -> Reply:
         return Reply(200, raw=openapi.document_bytes())
 
 
-def create_app(store_path: Path | str, faults: Faults | None = None) -> App:
-    """The county server's ASGI callable on the SQLite file ``store_path``."""
-    return App(store_path, faults)
+def create_app(store_path: Path | str, faults: Faults | None = None, *,
+               escrow_public_key: str | None = None) -> App:
+    """The county server's ASGI callable on the SQLite file ``store_path`` (``escrow_public_key``: the PEM of the
+    county's key-escrow public key, given to every PC at enrollment)."""
+    return App(store_path, faults, escrow_public_key=escrow_public_key)

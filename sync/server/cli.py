@@ -10,6 +10,11 @@
     zhzx-county-server --db county.db new-epoch
     zhzx-county-server --db county.db edit TABLE ROW_ID field=value … (field:=JSON for a typed value)
     zhzx-county-server --db county.db delete TABLE ROW_ID
+    zhzx-county-server escrow init --dir D [--passphrase-file F]          (the key-escrow key pair, once)
+    zhzx-county-server [--db county.db] escrow unwrap --key D/escrow_private.pem [--passphrase-file F]
+                       --request REQ.json --out REPLY.json [--operator NAME]  (a village's key recovery)
+    zhzx-county-server --db county.db escrow list                         (escrowed keys the county holds)
+    zhzx-county-server --db county.db audit list [--device DB_ID]         (the villages' audit logs)
 
 Messages are Chinese (people read them); exit 0 on success, 2 on wrong input, 1 on other failures.
 """
@@ -42,7 +47,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="zhzx-county-server", description="县级综治同步服务器")
-    p.add_argument("--db", required=True, help="服务器数据库文件")
+    p.add_argument("--db", help="服务器数据库文件（escrow init / unwrap 之外都必须给出）")
     sub = p.add_subparsers(dest="verb", required=True, parser_class=_Parser)
     village = sub.add_parser("village", help="村")
     vsub = village.add_subparsers(dest="village_verb", required=True, parser_class=_Parser)
@@ -63,6 +68,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     serve.add_argument("--insecure-http", action="store_true", help="允许在非本机地址上使用不加密的 HTTP（不推荐）")
+    serve.add_argument("--escrow-key", help="县级托管公钥文件（escrow_public.pem）：注册时发给各村电脑，用于托管数据密钥")
+    esc = sub.add_parser("escrow", help="数据密钥托管：生成县级托管密钥对，为村里解开恢复申请")
+    esub = esc.add_subparsers(dest="escrow_verb", required=True, parser_class=_Parser)
+    einit = esub.add_parser("init", help="生成县级托管密钥对（escrow_public.pem、escrow_private.pem）")
+    einit.add_argument("--dir", required=True, help="保存密钥对的文件夹（私钥请离线保管）")
+    einit.add_argument("--passphrase-file", help="私钥口令文件（不给出则在终端输入）")
+    eun = esub.add_parser("unwrap", help="处理村里的密钥恢复申请，生成回复文件")
+    eun.add_argument("--key", required=True, help="escrow_private.pem")
+    eun.add_argument("--passphrase-file", help="私钥口令文件（不给出则在终端输入）")
+    eun.add_argument("--request", required=True, help="村里的恢复申请文件")
+    eun.add_argument("--out", required=True, help="回复文件（交回村里导入）")
+    eun.add_argument("--operator", help="处理人姓名（记入处理记录；默认为系统用户名）")
+    esub.add_parser("list", help="列出县里保存的各村托管密钥")
+    aud = sub.add_parser("audit", help="各村上报的审计日志")
+    asub = aud.add_subparsers(dest="audit_verb", required=True, parser_class=_Parser)
+    alist = asub.add_parser("list", help="列出审计记录（标记 fork：同一序号有两份不同的记录，如电脑从备份恢复过）")
+    alist.add_argument("--device", help="只列出这个数据库编号（db_id）的记录")
+    alist.add_argument("--json", action="store_true", help="输出 JSON")
     imp = sub.add_parser("import-bundle", help="导入村里带来的 U 盘数据包，生成回执")
     imp.add_argument("file")
     imp.add_argument("--out", required=True, help="回执文件")
@@ -135,6 +158,12 @@ def _parse_fields(table: str, items: Sequence[str]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.verb == "escrow" and args.escrow_verb in ("init", "unwrap"):
+        from sync.server import escrow_admin
+
+        return escrow_admin.main(args)
+    if not args.db:
+        return _fail("参数错误：必须给出 --db 服务器数据库文件")
     db = Path(args.db)
     if args.verb == "serve":
         return _serve(args, db)
@@ -214,6 +243,10 @@ def _run(args: argparse.Namespace, store: ServerStore) -> int:
         version = store.county_delete(args.table, args.row_id)
         print(f"已删除，版本号 {version}")
         return 0
+    if verb in ("escrow", "audit"):
+        from sync.server import escrow_admin
+
+        return escrow_admin.report(args, store)
     return _fail(f"未知命令：{verb}")
 
 
@@ -226,11 +259,19 @@ def _serve(args: argparse.Namespace, db: Path) -> int:
                      "确需明文 HTTP 请加 --insecure-http")
     if not 0 <= args.port <= 65535:
         return _fail(f"端口号不对：{args.port}")
+    escrow_pem: str | None = None
+    if args.escrow_key:
+        from sync.server import escrow_admin
+
+        try:
+            escrow_pem = escrow_admin.read_public_key(Path(args.escrow_key))
+        except escrow_admin.KnownError as exc:
+            return _fail(exc.message)
     import uvicorn
 
     from sync.server.app import create_app
 
-    app = create_app(db)
+    app = create_app(db, escrow_public_key=escrow_pem)
     print(f"县级同步服务已启动：{'https' if tls else 'http'}://{args.host}:{args.port}（按 Ctrl+C 停止）", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
                 log_level="warning", lifespan="on")

@@ -68,7 +68,10 @@ def document() -> dict[str, Any]:
                      ["server_epoch", "server_time", "protocol", "schema_min", "schema_max"]),
         "EnrollRequest": _obj({"code": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"\S"},
                                "device_name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-                               "schema_version": _INT}, ["code", "schema_version"]),
+                               "schema_version": _INT,
+                               "db_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S",
+                                         "description": "the village database's id: its audit log's device"}},
+                              ["code", "schema_version"]),
         "TablePolicy": _obj({"county_owned": {"type": "array", "items": _STR},
                              "county_wins": {"type": "array", "items": _STR},
                              "delete": {"type": "string", "enum": [policy.DELETE_WINS, policy.FORBIDDEN_AFTER_REVIEW]}},
@@ -80,7 +83,10 @@ def document() -> dict[str, Any]:
                             "bundle_key": {"type": "string", "description": "base64 of 32 random bytes"},
                             "village_code": {"type": "string", "pattern": r"^\d{12}$"}, "village_name": _STR,
                             "number_block": {"type": "integer", "minimum": 0, "maximum": 9},
-                            "policy": _ref("Policy"), **_ENV},
+                            "policy": _ref("Policy"),
+                            "escrow_public_key": {"type": "string", "description": "PEM of the county's X25519 "
+                                                  "key-escrow public key, when the server is configured with one"},
+                            **_ENV},
                            ["device_id", "refresh_token", "bundle_key", "village_code", "village_name",
                             "number_block", "policy", "server_epoch", "server_time"]),
         "TokenRequest": _obj({"device_id": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
@@ -145,6 +151,30 @@ def document() -> dict[str, Any]:
                            "row": {"type": ["object", "null"]}}, ["row_id", "version", "deleted", "row"]),
         "Bucket": _obj({"rows": {"type": "array", "items": _ref("BucketRow")}, **_ENV},
                        ["rows", "server_epoch", "server_time"]),
+        "AuditEntry": _obj({
+            "id": {"type": "string", "minLength": 1, "maxLength": 4000},
+            "seq": {"type": "integer", "minimum": 1, "maximum": 2**62},
+            "device": {"type": "string", "minLength": 1, "maxLength": 200},
+            **{k: {"type": "string", "maxLength": 4000} for k in (
+                "at", "actor", "actor_name", "role", "action", "object_type", "object_id", "object_label", "detail",
+                "prev_hash")},
+            "success": {"type": "integer", "enum": [0, 1]},
+            "hash": {"type": "string", "minLength": 1, "maxLength": 4000}},
+            ["id", "seq", "device", "at", "actor", "actor_name", "role", "action", "object_type", "object_id",
+             "object_label", "success", "detail", "prev_hash", "hash"]),
+        "AuditPush": _obj({"device": {"type": "string", "minLength": 1, "maxLength": 200,
+                                      "description": "the db_id this PC's audit log is written under"},
+                           "entries": {"type": "array", "maxItems": protocol.AUDIT_BATCH,
+                                       "items": _ref("AuditEntry")}}, ["device", "entries"]),
+        "AuditAck": _obj({"acked_seq": {"type": "integer", "description": "the county holds every entry up to it"},
+                          "stored": _INT, "duplicates": _INT, "flagged": _INT, **_ENV},
+                         ["acked_seq", "stored", "duplicates", "flagged", "server_epoch", "server_time"]),
+        "EscrowPush": _obj({"escrow": {"type": "string", "minLength": 1, "maxLength": 4000,
+                                       "description": "app_meta 'escrow': JSON of the data key wrapped for the "
+                                                      "county's escrow key (kid, db_id, key_check, epk, nonce, "
+                                                      "ciphertext)"}}, ["escrow"]),
+        "EscrowAck": _obj({"stored": {"type": "boolean"}, "kid": _STR, **_ENV},
+                          ["stored", "kid", "server_epoch", "server_time"]),
     }
     gzip_header = {"name": "Content-Encoding", "in": "header", "required": False,
                    "schema": {"type": "string", "enum": ["gzip", "identity"]},
@@ -198,6 +228,18 @@ def document() -> dict[str, Any]:
         protocol.PATH_POLICY: {"get": {
             "operationId": "policy", "summary": "the conflict policy", "security": bearer,
             "responses": {"200": _resp("the policy", "Policy"), **_errors(401, 403, *_COMMON)}}},
+        protocol.PATH_AUDIT: {"post": {
+            "operationId": "audit", "summary": "push audit-log entries (idempotent by device, seq and hash; a "
+                                               "different hash for a held seq is kept and flagged)",
+            "security": bearer, "parameters": [gzip_header],
+            "requestBody": {"required": True, "content": _json(_ref("AuditPush"))},
+            "responses": {"200": _resp("the highest contiguous seq held", "AuditAck"),
+                          **_errors(400, 401, 403, *_COMMON)}}},
+        protocol.PATH_ESCROW: {"post": {
+            "operationId": "escrow", "summary": "hand the county this PC's wrapped data key (idempotent)",
+            "security": bearer, "parameters": [gzip_header],
+            "requestBody": {"required": True, "content": _json(_ref("EscrowPush"))},
+            "responses": {"200": _resp("stored", "EscrowAck"), **_errors(400, 401, 403, *_COMMON)}}},
         protocol.PATH_OPENAPI: {"get": {
             "operationId": "openapi", "summary": "this document",
             "responses": {"200": {"description": "OpenAPI 3.1", "content": _json({"type": "object"})},

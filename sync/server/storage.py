@@ -103,6 +103,27 @@ CREATE TABLE IF NOT EXISTS bundles (
   bundle_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, receipt BLOB NOT NULL, imported_at TEXT NOT NULL);
 """
 
+# Issue 6: the villages' audit logs (push-only, their own stream) and their escrowed data keys. Created on every
+# open (IF NOT EXISTS), so a county database made before issue 6 gains them without a migration step.
+_ESCROW_AUDIT_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS device_logs (
+  device_id TEXT PRIMARY KEY, log_device TEXT NOT NULL, bound_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_entries (
+  device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, entry TEXT NOT NULL, sync_device TEXT NOT NULL,
+  village_code TEXT NOT NULL, received_at TEXT NOT NULL, flag TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (device, seq, hash)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_heads (device TEXT PRIMARY KEY, contiguous INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS escrowed_keys (
+  db_id TEXT NOT NULL, kid TEXT NOT NULL, key_check TEXT NOT NULL, blob TEXT NOT NULL, device_id TEXT NOT NULL,
+  village_code TEXT NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (db_id, kid, key_check)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_recoveries (
+  id INTEGER PRIMARY KEY, db_id TEXT NOT NULL, village TEXT NOT NULL, operator TEXT NOT NULL,
+  requested_at TEXT, answered_at TEXT NOT NULL, computer TEXT);
+"""
+AUDIT_BATCH_MAX: Final = 500
+AUDIT_FIELDS: Final = ("id", "seq", "device", "at", "actor", "actor_name", "role", "action", "object_type",
+                       "object_id", "object_label", "success", "detail", "prev_hash", "hash")
+
 
 # ---- errors ----------------------------------------------------------------------------------------------------
 
@@ -348,6 +369,7 @@ class ServerStore:
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._init_schema()
+        self._init_escrow_audit_schema()
 
     def close(self) -> None:
         self.conn.close()
@@ -974,6 +996,151 @@ class ServerStore:
                           "VALUES (?, ?, ?, ?)", (bundle_id, device.device_id, sealed, iso()))
         stored = self.conn.execute("SELECT receipt FROM bundles WHERE bundle_id = ?", (bundle_id,)).fetchone()
         return bytes(stored[0])
+
+    # ---- audit logs and escrowed keys (issue 6) -------------------------------------------------------------
+
+    def _init_escrow_audit_schema(self) -> None:
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='key_recoveries'").fetchone():
+            return
+        self.conn.executescript("BEGIN IMMEDIATE;" + _ESCROW_AUDIT_SCHEMA + "COMMIT;")
+
+    def bind_log_device(self, device_id: str, log_device: str) -> str:
+        """The audit-log device (the village database's db_id) this sync device speaks for: bound at enrollment or
+        at its first audit push, never changed afterwards → the bound one."""
+        self.conn.execute("INSERT OR IGNORE INTO device_logs(device_id, log_device, bound_at) VALUES (?, ?, ?)",
+                          (device_id, log_device, iso()))
+        row = self.conn.execute("SELECT log_device FROM device_logs WHERE device_id = ?", (device_id,)).fetchone()
+        return str(row[0])
+
+    def push_audit(self, device: Device, body: Any) -> dict[str, Any]:
+        """Store a batch of a village's audit entries (idempotent by (device, seq, hash)); a different hash for a
+        seq already held (a PC restored from a backup) is kept too and flagged 'fork'; a hash that does not match
+        the entry is kept and flagged 'bad_hash'. → the highest seq up to which the county holds every entry."""
+        from zhzx_desktop.security.audit import entry_hash
+
+        if device.revoked:
+            raise ServerError(403, "revoked", "本机已被县里停用，不能再同步")
+        if not isinstance(body, dict):
+            raise malformed("请求内容必须是 JSON 对象")
+        log_device = body.get("device")
+        entries = body.get("entries")
+        if not isinstance(log_device, str) or not log_device or len(log_device) > MAX_ID_LENGTH:
+            raise malformed("字段 device 缺失或格式不对")
+        if not isinstance(entries, list) or len(entries) > AUDIT_BATCH_MAX:
+            raise malformed(f"字段 entries 必须是数组（每批最多 {AUDIT_BATCH_MAX} 条）")
+        checked: list[dict[str, Any]] = []
+        for e in entries:
+            if not isinstance(e, dict):
+                raise malformed("每条审计记录必须是 JSON 对象")
+            for key in AUDIT_FIELDS:
+                value = e.get(key)
+                ok = _is_int(value) if key in ("seq", "success") else isinstance(value, str)
+                if not ok or (key in ("id", "hash", "device") and not value):
+                    raise malformed(f"审计记录的 {key} 缺失或格式不对")
+                if isinstance(value, str) and len(value) > 4000:
+                    raise malformed(f"审计记录的 {key} 太长")
+            if not 1 <= e["seq"] <= 2**62:
+                raise malformed("审计记录的 seq 必须从 1 开始")
+            if e["success"] not in (0, 1):
+                raise malformed("审计记录的 success 必须是 0 或 1")
+            if e["device"] != log_device:
+                raise ServerError(403, "scope", "只能上报本机自己的审计日志")
+            checked.append({k: e[k] for k in AUDIT_FIELDS})
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.bind_log_device(device.device_id, log_device) != log_device:
+                raise ServerError(403, "scope", "只能上报本机自己的审计日志（这台电脑登记的是另一个数据库）")
+            stored = duplicates = flagged = 0
+            at = iso()
+            for e in checked:
+                if conn.execute("SELECT 1 FROM audit_entries WHERE device = ? AND seq = ? AND hash = ?",
+                                (log_device, e["seq"], e["hash"])).fetchone():
+                    duplicates += 1
+                    continue
+                fork = conn.execute("SELECT 1 FROM audit_entries WHERE device = ? AND seq = ?",
+                                    (log_device, e["seq"])).fetchone() is not None
+                flag = "fork" if fork else ""
+                try:
+                    if entry_hash(e) != e["hash"]:
+                        flag = "bad_hash"
+                except (KeyError, TypeError, ValueError):
+                    flag = "bad_hash"
+                flagged += bool(flag)
+                conn.execute("INSERT INTO audit_entries(device, seq, hash, entry, sync_device, village_code, "
+                             "received_at, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (log_device, e["seq"], e["hash"], _dumps(e), device.device_id, device.village_code,
+                              at, flag))
+                stored += 1
+            row = conn.execute("SELECT contiguous FROM audit_heads WHERE device = ?", (log_device,)).fetchone()
+            head = 0 if row is None else int(row[0])
+            while conn.execute("SELECT 1 FROM audit_entries WHERE device = ? AND seq = ?",
+                               (log_device, head + 1)).fetchone():
+                head += 1
+            conn.execute("INSERT INTO audit_heads(device, contiguous) VALUES (?, ?) ON CONFLICT(device) "
+                         "DO UPDATE SET contiguous = excluded.contiguous", (log_device, head))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return {"acked_seq": head, "stored": stored, "duplicates": duplicates, "flagged": flagged}
+
+    def audit_entries(self, log_device: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE device = ?", (log_device,)) if log_device else ("", ())
+        return [{**json.loads(r[0]), "flag": r[1], "sync_device": r[2], "received_at": r[3]}
+                for r in self.conn.execute(f"SELECT entry, flag, sync_device, received_at FROM audit_entries {where} "
+                                           "ORDER BY device, seq, received_at", params)]
+
+    def store_escrow(self, device: Device, body: Any) -> dict[str, Any]:
+        """Keep a village database's wrapped data key (idempotent); the county unwraps it only for a recovery."""
+        if device.revoked:
+            raise ServerError(403, "revoked", "本机已被县里停用，不能再同步")
+        if not isinstance(body, dict):
+            raise malformed("请求内容必须是 JSON 对象")
+        blob = body.get("escrow")
+        if not isinstance(blob, str) or not blob or len(blob) > 4000:
+            raise malformed("字段 escrow 缺失或格式不对")
+        try:
+            fields = json.loads(blob)
+        except ValueError as exc:
+            raise malformed("托管密钥不是有效的 JSON") from exc
+        if not isinstance(fields, dict) or not all(
+                isinstance(fields.get(k), str) and fields[k] and len(fields[k]) <= MAX_ID_LENGTH
+                for k in ("kid", "db_id", "key_check")):
+            raise malformed("托管密钥缺少 kid、db_id 或 key_check")
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.bind_log_device(device.device_id, fields["db_id"]) != fields["db_id"]:
+                raise ServerError(403, "scope", "只能上报本机自己数据库的托管密钥")
+            conn.execute("INSERT OR IGNORE INTO escrowed_keys(db_id, kid, key_check, blob, device_id, village_code, "
+                         "received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (fields["db_id"], fields["kid"], fields["key_check"], blob, device.device_id,
+                          device.village_code, iso()))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return {"stored": True, "kid": fields["kid"]}
+
+    def escrowed_key(self, db_id: str, key_check: str | None = None) -> str | None:
+        """The newest wrapped key the county holds for ``db_id`` (and ``key_check`` when given)."""
+        sql = "SELECT blob FROM escrowed_keys WHERE db_id = ?" + (" AND key_check = ?" if key_check else "")
+        row = self.conn.execute(sql + " ORDER BY received_at DESC LIMIT 1",
+                                (db_id, key_check) if key_check else (db_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def escrowed_keys(self) -> list[dict[str, Any]]:
+        return [{"db_id": r[0], "kid": r[1], "village_code": r[2], "device_id": r[3], "received_at": r[4]}
+                for r in self.conn.execute("SELECT db_id, kid, village_code, device_id, received_at FROM escrowed_keys "
+                                           "ORDER BY village_code, received_at")]
+
+    def log_recovery(self, db_id: str, village: str, operator: str, requested_at: str | None,
+                     computer: str | None) -> None:
+        self.conn.execute("INSERT INTO key_recoveries(db_id, village, operator, requested_at, answered_at, computer) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (db_id, village, operator, requested_at, iso(), computer))
 
     # ---- reports for the county admin -----------------------------------------------------------------------
 

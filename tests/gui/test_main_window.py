@@ -26,12 +26,12 @@ def _window(qtbot, ctx: GuiContext) -> MainWindow:
 def test_navigation_lists_the_pages_and_opens_on_today(qtbot, ctx: GuiContext) -> None:
     window = _window(qtbot, ctx)
     titles = [window.ui.nav_list.item(i).text() for i in range(window.ui.nav_list.count())]
-    assert titles == ["今天要办", "居民", "户", "网格", "队伍", "调解", "同步"]
+    assert titles == ["今天要办", "居民", "户", "网格", "队伍", "调解", "同步", "账户", "审计", "备份"]
     assert window.ui.nav_list.currentRow() == TODAY and isinstance(window.current_page(), TodayPage)
     assert window._pages[RESIDENTS] is None  # the other pages are built when first opened
     window.ui.nav_list.setCurrentRow(4)
     assert window.current_page() is window.page(4) and window.ui.page_stack.currentWidget() is window.page(4)
-    assert window.page(4).title == "队伍" and window.ui.page_stack.count() == 7
+    assert window.page(4).title == "队伍" and window.ui.page_stack.count() == len(titles)
 
 
 def test_status_bar_counts_residents_and_unreported_changes(qtbot, ctx: GuiContext) -> None:
@@ -96,7 +96,7 @@ def test_settings_menu_opens_the_committee_dialog(qtbot, ctx: GuiContext) -> Non
     window = _window(qtbot, ctx)
     window.show()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["设置(&S)"] and window.committee_action.text() == "调委会设置…"
+    assert menus == ["设置(&S)", "账户(&A)"] and window.committee_action.text() == "调委会设置…"
     window.committee_action.trigger()
     dialog = window.dialog
     assert isinstance(dialog, CommitteeDialog) and dialog.isVisible()

@@ -57,7 +57,7 @@ def test_demo_file_holds_no_id_number_in_clear(demo_db: tuple[Path, Path]) -> No
     keyring.set_keyring(OwnerOnlyFileKeyring(tmp / "config" / "zhzx-desktop" / "keyring.json"))
     with open_ledger(db, key_fallback_dir=tmp / "config" / "zhzx-desktop") as ledger:
         ids = [rid for (rid,) in ledger.store.conn.execute("SELECT id FROM residents")]
-        numbers = {residents.reveal_id(ledger, rid) for rid in ids}
+        numbers = {residents.reveal_id(ledger, rid, "核对测试数据") for rid in ids}
     assert len(numbers) == 600 and all(len(n) == 18 and check_digit(n[:17]) == n[17] for n in numbers)
     raw = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
     assert [n for n in numbers if n.encode() in raw] == []
@@ -123,3 +123,17 @@ def test_gui_verb_opens_the_given_database(tmp_path: Path) -> None:
     args = cli.build_parser().parse_args(["gui", "--data-dir", str(tmp_path)])
     assert cli._db_path(args) == tmp_path / "zhzx.db"
     assert cli._db_path(cli.build_parser().parse_args(["gui"])).name == "zhzx.db"
+
+
+def test_demo_creates_one_account_per_role_that_logs_in(demo_db: tuple[Path, Path]) -> None:
+    from zhzx_desktop.domain.roles import ACCOUNT_ROLES
+    from zhzx_desktop.security import accounts
+    from zhzx_desktop.services import demo
+
+    tmp, db = demo_db
+    keyring.set_keyring(OwnerOnlyFileKeyring(tmp / "config" / "zhzx-desktop" / "keyring.json"))
+    with open_ledger(db, key_fallback_dir=tmp / "config" / "zhzx-desktop") as ledger:
+        roles = {a.role for a in accounts.list_accounts(ledger)}
+        result = accounts.login(ledger, "tiaojie", demo.DEMO_PASSWORD)
+        assert roles == set(ACCOUNT_ROLES) and not result.must_change_password
+        assert demo.demo_accounts(ledger) == []  # a second demo run adds none

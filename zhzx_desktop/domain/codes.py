@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from zhzx_desktop import paths
-from zhzx_desktop.domain.validation import field_label
+from zhzx_desktop.domain.validation import field_label, shown
 from zhzx_desktop.errors import KnownError, UserError
 
 __all__ = [
@@ -159,7 +159,7 @@ class CodeTable:
         if not value:
             raise UserError(field, "code_empty", f"请填写{label}")
         if value not in self._by_code:
-            raise UserError(field, "code_unknown", f"{label}的代码 {value} 不在《{self.title}》中")
+            raise UserError(field, "code_unknown", f"{label}的代码 {shown(value)} 不在《{self.title}》中")
         return value
 
     def resolve(self, value: str, *, field: str) -> str:
@@ -179,7 +179,7 @@ class CodeTable:
         entry = self.find(text)
         if entry is not None:
             return entry.code
-        raise UserError(field, "code_unknown", f"{label}“{text}”不在《{self.title}》中")
+        raise UserError(field, "code_unknown", f"{label}“{shown(text)}”不在《{self.title}》中")
 
 
 def _label_key(text: str) -> str:

@@ -16,12 +16,16 @@ from zhzx_desktop.errors import UserError
 __all__ = [
     "EARLIEST_BIRTH_DATE",
     "FIELD_LABELS",
+    "MAX_LENGTHS",
     "field_label",
     "is_cjk_char",
+    "max_length",
     "normalize_name",
     "normalize_phone",
     "parse_date",
     "phone_digits",
+    "shown",
+    "too_long",
     "validate_birth_date",
 ]
 
@@ -183,6 +187,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "documents": "卷宗",
     "archived_on": "归档日期",
     "pages": "页数",
+    "reason": "查询事由",
 }
 
 
@@ -192,6 +197,84 @@ def field_label(field: str, default: str | None = None) -> str:
     if label is not None:
         return label
     return default if default is not None else field
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Lengths of free text
+# --------------------------------------------------------------------------------------------------------------
+
+NAME_MAX: Final = 30  # a Chinese name (characters); see normalize_name
+FOREIGN_NAME_MAX: Final = 60  # a name in Latin letters
+PHONE_MAX: Final = 30  # what a clerk may type into a phone field before it is even parsed
+
+#: The longest text (in characters, after trimming) every free-text field accepts — the ONE table: ``fields.text``
+#: uses it for every field named here (a service may ask for less, e.g. the 200-character note on a 卷宗 cover
+#: line), names through ``normalize_name`` (30 / 60) and phones through ``normalize_phone`` (30 before parsing).
+MAX_LENGTHS: Final[dict[str, int]] = {
+    # people, households, grids
+    "name": FOREIGN_NAME_MAX,
+    "party_name": FOREIGN_NAME_MAX,
+    "id_number": 40,  # other documents (passport, permit numbers); 居民身份证 numbers are 18
+    "phone": PHONE_MAX,
+    "contact_phone": PHONE_MAX,
+    "party_phone": PHONE_MAX,
+    "address": 200,
+    "occupation": 60,
+    "notes": 2000,
+    "household_no": 30,
+    "grid_name": 60,
+    "grid_code": 20,
+    "reason": 200,
+    # teams and activities
+    "team_name": 60,
+    "role": 20,
+    "duties": 2000,
+    "place": 200,
+    "summary": 2000,
+    "findings": 2000,
+    # cases
+    "description": 5000,
+    "agent": 60,
+    "org_name": 60,
+    "credit_code": 18,
+    "legal_rep": 60,
+    "parties_present": 200,
+    "participants": 200,
+    "statements": 20000,  # a whole 调解笔录
+    "session_result": 5000,
+    "recorder": 60,
+    "facts": 5000,
+    "terms": 5000,
+    "performance_method": 200,
+    "performance_place": 200,
+    "payer": 60,
+    "payee": 60,
+    "jc_court": 60,
+    "failure_reason": 2000,
+    "follow_up_party": 60,
+    "follow_up_visitor": 60,
+    # committee settings
+    "committee_name": 60,
+    "case_prefix": 20,
+    "retention": 20,
+}
+
+
+def max_length(field: str, default: int) -> int:
+    """The longest text ``field`` accepts: ``MAX_LENGTHS`` when declared (``default`` may only lower it)."""
+    declared = MAX_LENGTHS.get(field)
+    return default if declared is None else min(declared, default)
+
+
+def too_long(field: str, limit: int, actual: int) -> UserError:
+    """``UserError(field, "text_too_long", "“姓名”最多50个字，现在是10000个字")``."""
+    return UserError(field, "text_too_long", f"“{field_label(field)}”最多{limit}个字，现在是{actual}个字")
+
+
+def shown(text: str, limit: int = 20) -> str:
+    """A value quoted back in a message: control characters out, at most ``limit`` characters (then "…")."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text.strip())
+    return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -220,6 +303,8 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
     Accepts spaces, dashes, parentheses, full-width characters and a ``+86``/``0086``/``86`` prefix.
     An empty input gives ``""`` (the phone is optional); anything else raises ``phone_invalid``.
     """
+    if len(raw.strip()) > PHONE_MAX:
+        raise too_long(field, PHONE_MAX, len(raw.strip()))
     text = unicodedata.normalize("NFKC", raw).translate(_DASHES)
     text = "".join(text.split())
     if not text:
@@ -271,7 +356,9 @@ def _normalize_landline(text: str, field: str) -> str:
     if len(first) == area_len:
         # "0731-88888888", "0731-8888-8888", "0731-88888888-123"
         local = "".join(groups[1:])
-        if len(groups) >= 3 and not extension and not _LOCAL_RE.fullmatch(local):
+        # a last group of 1–2 digits is an extension, never half of a split local number: keeps the stored form
+        # "010-2000000-8" from turning into "010-20000008" when it is normalised again
+        if len(groups) >= 3 and not extension and (len(groups[-1]) < 3 or not _LOCAL_RE.fullmatch(local)):
             local, extension = "".join(groups[1:-1]), groups[-1]
     elif len(first) > area_len and len(groups) <= 2:
         # "073188888888", "073188888888-123"
@@ -337,6 +424,8 @@ def normalize_name(raw: str, *, field: str = "name") -> str:
     text = " ".join(text.split())
     if not text:
         raise _name_error(field, "name_empty", "不能为空")
+    if len(text) > 2 * FOREIGN_NAME_MAX:  # a pasted paragraph: say so before complaining about its characters
+        raise too_long(field, NAME_MAX if any(is_cjk_char(c) for c in text) else FOREIGN_NAME_MAX, len(text))
     has_cjk = any(is_cjk_char(c) for c in text)
     if has_cjk:
         text = text.replace(" ", "").replace(".", _MIDDLE_DOT)
@@ -396,7 +485,7 @@ def parse_date(value: str | datetime.date, *, field: str) -> datetime.date:
         try:
             return datetime.date(year, month, day)
         except ValueError:
-            raise UserError(field, "date_invalid", f"{label}“{value.strip()}”不是有效的日期（例：2024-03-05）") from None
+            raise UserError(field, "date_invalid", f"{label}“{shown(value)}”不是有效的日期（例：2024-03-05）") from None
     if not text:
         raise UserError(field, "date_invalid", f"{label}不能为空（例：2024-03-05）")
     raise UserError(field, "date_invalid", f"{label}格式不正确（例：2024-03-05）")

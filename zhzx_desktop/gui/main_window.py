@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QProgressDialog, QWidget
 
 from sync import status as sync_status
 from zhzx_desktop import APP_DISPLAY_NAME
 from zhzx_desktop.domain.roles import Permission
+from zhzx_desktop.gui import gating
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.errors import show_message
@@ -58,6 +59,21 @@ def _cases(ctx: GuiContext) -> Page:
     return CasesPage(ctx)
 
 
+def _accounts(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.accounts_page import AccountsPage
+    return AccountsPage(ctx)
+
+
+def _audit(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.audit_page import AuditPage
+    return AuditPage(ctx)
+
+
+def _backup(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.backup_page import BackupPage
+    return BackupPage(ctx)
+
+
 def _sync(ctx: GuiContext) -> Page:
     from zhzx_desktop.gui.pages.sync_page import SyncPage
     return SyncPage(ctx)  # the window attaches its sync worker (MainWindow.page)
@@ -67,11 +83,12 @@ def _sync(ctx: GuiContext) -> Page:
 # 今天要办; the other pages are built (and their modules imported) when first opened, so start-up pays only for the
 # page the clerk sees first. Entries the role lacks are hidden.
 PAGES: tuple[tuple[str, Callable[[GuiContext], Page], Permission | None], ...] = (
-    ("今天要办", TodayPage, None), ("居民", _residents, Permission.REGISTER_VIEW),
+    ("今天要办", TodayPage, Permission.CASES_VIEW), ("居民", _residents, Permission.REGISTER_VIEW),
     ("户", _households, Permission.REGISTER_VIEW), ("网格", _grids, Permission.REGISTER_VIEW),
     ("队伍", _teams, Permission.REGISTER_VIEW), ("调解", _cases, Permission.CASES_VIEW),
-    ("同步", _sync, None))
-TODAY, RESIDENTS, CASES, SYNC = 0, 1, 5, 6
+    ("同步", _sync, None), ("账户", _accounts, Permission.ACCOUNTS_MANAGE), ("审计", _audit, Permission.AUDIT_VIEW),
+    ("备份", _backup, Permission.BACKUP_MANAGE))
+TODAY, RESIDENTS, CASES, SYNC, ACCOUNTS, AUDIT, BACKUP = 0, 1, 5, 6, 7, 8, 9
 OVERDUE_COLOR = QColor("#c0392b")
 EXIT_SYNC_SECONDS = 10  # closing waits at most this long for the last sync
 
@@ -105,7 +122,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setObjectName("count_label")
         self.sync_worker = SyncWorker(ctx.ledger.store.path, interval_minutes=ctx.settings.get(keys.SYNC_INTERVAL_MINUTES),
-                                      parent=self)
+                                      actor=lambda: ctx.ledger.actor, parent=self)
         self.sync_worker.synced.connect(self.apply)
         self.sync_worker.finished.connect(self._on_sync_worker_finished)
         self.exit_dialog: QProgressDialog | None = None
@@ -125,6 +142,7 @@ class MainWindow(QMainWindow):
         self.committee_action.setObjectName("committee_action")
         self.committee_action.setToolTip(self.tr("调委会名称、案号前缀、本机号段、协议书选项、打印字体"))
         self.committee_action.triggered.connect(self.open_committee_dialog)
+        self._build_account_menu()  # 账户: 修改密码, 锁定屏幕, 切换用户, 退出登录; the idle lock; 当前用户 in the status bar
         self.today_page.due_counted.connect(self._on_today_page_due_counted)
         self.today_page.case_requested.connect(self.show_case)
         self._on_today_page_due_counted(*self.today_page.counts())
@@ -134,16 +152,20 @@ class MainWindow(QMainWindow):
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
         self.find_shortcut.activated.connect(lambda: self.current_page().focus_search())
         self.new_shortcut = QShortcut(QKeySequence.StandardKey.New, self)
-        self.new_shortcut.activated.connect(lambda: self.current_page().new_item())
+        self.new_shortcut.activated.connect(self._on_new_shortcut_activated)
         self.restoreGeometry(ctx.settings.get(keys.WINDOW_GEOMETRY))
         self.ui.nav_list.setCurrentRow(TODAY)  # always the start page: what is due today
+        self._gate()  # … unless the role may not see it: then the first page it may see
         self.update_status()
+        from zhzx_desktop.gui.pages.backup_page import schedule_daily_backup
+        self.backup_timer = schedule_daily_backup(ctx, self)  # a minute after start, if the newest is a day old
 
     def page(self, index: int) -> Page:
         """The page at ``index`` of the navigation, built on first use."""
         page = self._pages[index]
         if page is None:
             page = PAGES[index][1](self.ctx)
+            gating.apply(page, self.ctx.ledger.actor)  # hide the buttons of actions the role may not take
             page.changed.connect(self.apply)
             if index == SYNC:
                 self._attach_sync_worker(page)
@@ -199,6 +221,52 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page:
         return self.page(self.ui.page_stack.currentIndex())
 
+    def _on_new_shortcut_activated(self) -> None:
+        page = self.current_page()
+        if not gating.read_only(page, self.ctx.ledger.actor):
+            page.new_item()
+
+    # ---- the role: which entries, pages and menu items the logged-in account sees
+
+    def apply_actor(self) -> None:
+        """Re-gate after a login or a switch of user (``ledger.session.actor`` changed): the pages built for the
+        previous account are dropped (they are built again, for the new role, when opened), the navigation shows
+        the entries the new role may use, and the start page and the status bar are read again."""
+        for index, page in enumerate(self._pages):
+            if page is None or index == TODAY:  # 今天要办 stays (the status bar counts from it); it reads again below
+                continue
+            placeholder = QWidget()
+            self.ui.page_stack.insertWidget(index, placeholder)
+            self.ui.page_stack.removeWidget(page)
+            page.deleteLater()
+            self._pages[index] = None
+        self.today_page.reload()
+        self._gate()
+        current = self.ui.nav_list.currentRow()
+        if current >= 0:
+            self.page(current)
+            self.ui.page_stack.setCurrentIndex(current)
+        self.update_status()
+
+    def _gate(self) -> None:
+        actor = self.ctx.ledger.actor
+        nav = self.ui.nav_list
+        for row, (_title, _factory, permission) in enumerate(PAGES):
+            nav.setRowHidden(row, not gating.allowed(actor, permission))
+        if nav.currentRow() < 0 or nav.isRowHidden(nav.currentRow()):
+            visible = [row for row in range(nav.count()) if not nav.isRowHidden(row)]
+            if visible:
+                nav.setCurrentRow(visible[0])
+        self.committee_action.setVisible(gating.allowed(actor, Permission.CASES_EDIT))
+        self.due_label.setVisible(gating.allowed(actor, Permission.CASES_VIEW))
+        if hasattr(self, "current_user_label"):  # the 账户 part: 当前用户 in the status bar, the account actions
+            self.show_current_user()
+
+    def visible_titles(self) -> list[str]:
+        """The navigation entries the current role sees, in order."""
+        nav = self.ui.nav_list
+        return [nav.item(row).text() for row in range(nav.count()) if not nav.isRowHidden(row)]
+
     def _on_nav_list_current_row_changed(self, row: int) -> None:
         if row >= 0:
             self.page(row)
@@ -222,6 +290,69 @@ class MainWindow(QMainWindow):
         item = self.ui.nav_list.item(TODAY)
         item.setToolTip(text)
         item.setForeground(QBrush(OVERDUE_COLOR) if overdue else QBrush())
+
+    # ---- 账户: who is logged in, the idle lock, logging out
+
+    def _build_account_menu(self) -> None:
+        from zhzx_desktop.gui.idle_lock import IdleLock, idle_interval_ms
+        self.logging_out = False  # 退出登录 closes the window and the app shows the login again (app.py)
+        self.password_dialog: QDialog | None = None
+        self.idle_lock = IdleLock(self, self.ctx.ledger, idle_interval_ms(self.ctx.settings))
+        self.idle_lock.unlocked.connect(self._on_idle_lock_unlocked)
+        self.current_user_label = QLabel()
+        self.current_user_label.setObjectName("current_user_label")
+        self.ui.status_bar.addPermanentWidget(self.current_user_label)
+        menu = self.menuBar().addMenu(self.tr("账户(&A)"))
+        menu.setObjectName("account_menu")
+        self.change_password_action = menu.addAction(self.tr("修改密码…"))
+        self.change_password_action.setObjectName("change_password_action")
+        self.change_password_action.triggered.connect(self.open_change_password_dialog)
+        self.lock_action = menu.addAction(self.tr("锁定屏幕"))
+        self.lock_action.setObjectName("lock_action")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda: self.idle_lock.lock())
+        self.switch_user_action = menu.addAction(self.tr("切换用户…"))
+        self.switch_user_action.setObjectName("switch_user_action")
+        self.switch_user_action.triggered.connect(self.switch_user)
+        menu.addSeparator()
+        self.logout_action = menu.addAction(self.tr("退出登录"))
+        self.logout_action.setObjectName("logout_action")
+        self.logout_action.triggered.connect(self.logout)
+        self.show_current_user()
+
+    def _on_idle_lock_unlocked(self, switched: bool) -> None:
+        if switched:
+            self.apply_actor()
+
+    def show_current_user(self) -> None:
+        """当前用户：王芳（调解员） in the status bar; the account actions only for a logged-in account."""
+        actor = self.ctx.ledger.actor
+        self.current_user_label.setText(self.tr("当前用户：%1").replace("%1", actor.label if actor else self.tr("未登录")))
+        is_account = actor is not None and actor.account_id is not None
+        for action in (self.change_password_action, self.lock_action, self.switch_user_action, self.logout_action):
+            action.setEnabled(is_account)
+
+    def open_change_password_dialog(self) -> QDialog | None:
+        from zhzx_desktop.gui.dialogs.change_password_dialog import ChangePasswordDialog
+        actor = self.ctx.ledger.actor
+        if actor is None or actor.account_id is None:
+            return None
+        dialog = ChangePasswordDialog(self.ctx.ledger, actor.account_id, self)
+        dialog.accepted.connect(lambda: show_message(self, self.tr("密码已修改。下次登录请用新密码。")))
+        self.password_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def switch_user(self) -> QDialog | None:
+        """切换用户: lock the screen and ask the next person to log in."""
+        lock = self.idle_lock.lock(self.tr("切换用户"))
+        return lock.open_switch_dialog() if lock is not None else None
+
+    def logout(self) -> None:
+        """退出登录: close the window (with its last sync); app.py records the logout and shows the login again."""
+        self.logging_out = True
+        if not self.close() and self._exit_sync != "waiting":
+            self.logging_out = False  # closing was refused (an operation is running): still logged in
 
     def open_committee_dialog(self) -> CommitteeDialog:
         from zhzx_desktop.gui.dialogs.committee_dialog import CommitteeDialog
@@ -312,6 +443,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             self._begin_exit_sync()
             return
+        from zhzx_desktop.gui.pages.backup_page import backup_on_exit
+        backup_on_exit(self.ctx, self)  # after the last sync; skipped when the newest backup is minutes old
         self.ctx.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
         self.ctx.settings.sync()
         super().closeEvent(event)

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from zhzx_desktop.security.session import Actor
 from zhzx_desktop.services.changes import Changes
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,11 @@ class SyncWorker(QObject):
     _progress = Signal(object, object)  # (run id, SyncProgress)
 
     def __init__(self, db_path: Path, *, interval_minutes: int = 5, run_sync: SyncFunction | None = None,
-                 enrolled: Callable[[Path], bool] | None = None, parent: QObject | None = None) -> None:
+                 enrolled: Callable[[Path], bool] | None = None, actor: Callable[[], Actor | None] | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
+        self._actor = actor  # who the audit log names for a sync (the logged-in account)
         self._run_sync = run_sync or _default_run_sync
         self._enrolled = enrolled or _default_enrolled
         self._thread: threading.Thread | None = None
@@ -160,7 +163,8 @@ class SyncWorker(QObject):
         def progress(report: Any) -> None:
             self._progress.emit(run, report)
         try:
-            result = self._run_sync(self.db_path, progress=progress, cancel=cancel, quick=quick)
+            extra = {"actor": self._actor()} if self._actor is not None else {}
+            result = self._run_sync(self.db_path, progress=progress, cancel=cancel, quick=quick, **extra)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
             self._done.emit(run, None, exc)
         else:

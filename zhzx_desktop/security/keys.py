@@ -92,6 +92,15 @@ def ensure_backend(fallback_dir: Path) -> str | None:
     return warning
 
 
+class KeyMissing(KnownError):  # noqa: N818 — reads as what happened, like Forbidden
+    """The keyring has no data key for a database that already has one: recover it through the county's escrow."""
+
+    def __init__(self, db_id: str) -> None:
+        super().__init__("找不到本数据库的数据密钥（可能更换了电脑或重装了系统）。数据没有被改动；"
+                         "请联系县综治中心用托管密钥恢复后再打开。")
+        self.db_id = db_id
+
+
 def _username(db_id: str) -> str:
     return f"data-key/{db_id}"
 
@@ -105,8 +114,7 @@ def open_cipher(db_id: str, key_check: str | None) -> tuple[FieldCipher, str | N
         raise KnownError(f"无法读取系统凭据存储中的数据密钥：{exc}") from exc
     if stored is None:
         if key_check is not None:
-            raise KnownError("找不到本数据库的数据密钥（可能更换了电脑或重装了系统）。数据没有被改动；"
-                             "请联系县综治中心用托管密钥恢复后再打开。")
+            raise KeyMissing(db_id)
         key = FieldCipher.new_key()
         try:
             keyring.set_password(SERVICE, _username(db_id), base64.b64encode(key).decode("ascii"))
@@ -122,3 +130,75 @@ def open_cipher(db_id: str, key_check: str | None) -> tuple[FieldCipher, str | N
         raise KnownError("系统凭据存储中的数据密钥与本数据库不匹配，数据没有被改动；请联系县综治中心恢复密钥。")
     return cipher, None if key_check is not None else cipher.key_check()
 
+
+
+# ---- what key recovery needs (security/escrow.py, sync/escrow.py) -------------------------------------------
+
+def _get(username: str) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, username)
+    except keyring.errors.KeyringError as exc:
+        raise KnownError(f"无法读取系统凭据存储：{exc}") from exc
+
+
+def _set(username: str, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, username, value)
+    except keyring.errors.KeyringError as exc:
+        raise KnownError(f"无法写入系统凭据存储：{exc}") from exc
+
+
+def read_data_key(db_id: str, key_check: str | None) -> bytes:
+    """The raw data key of ``db_id`` (for wrapping it with the county's escrow key), checked against ``key_check``."""
+    stored = _get(_username(db_id))
+    if stored is None:
+        raise KeyMissing(db_id)
+    try:
+        key = base64.b64decode(stored, validate=True)
+        cipher = FieldCipher(key)
+    except ValueError as exc:
+        raise KnownError("系统凭据存储中的数据密钥已损坏，请联系县综治中心恢复密钥。") from exc
+    if key_check is not None and cipher.key_check() != key_check:
+        raise KnownError("系统凭据存储中的数据密钥与本数据库不匹配；请联系县综治中心恢复密钥。")
+    return key
+
+
+def install_recovered_key(db_id: str, key: bytes, key_check: str) -> bool:
+    """Store a key recovered through the county's escrow under ``db_id`` after checking it against the database's
+    ``key_check``. Returns False when the very same key is already there; never replaces a different key."""
+    try:
+        cipher = FieldCipher(key)
+    except ValueError as exc:
+        raise KnownError("恢复的数据密钥长度不对，可能是回复文件已损坏。") from exc
+    if cipher.key_check() != key_check:
+        raise KnownError("恢复的数据密钥与本数据库的密钥校验值不符，没有保存。请确认回复文件对应这个数据库。")
+    existing = _get(_username(db_id))
+    if existing is not None:
+        if existing == base64.b64encode(key).decode("ascii"):
+            return False
+        raise KnownError("本电脑的系统凭据存储中已有这个数据库的另一把数据密钥，为防止覆盖，没有保存恢复的密钥。"
+                         "请联系县综治中心或系统管理员处理。")
+    _set(_username(db_id), base64.b64encode(key).decode("ascii"))
+    log.warning("data key of database %s installed from the county's escrow", db_id)
+    return True
+
+
+def _recovery_username(db_id: str) -> str:
+    return f"recovery/{db_id}"
+
+
+def recovery_secret(db_id: str) -> bytes | None:
+    """The private half of the one-time reply key of an open recovery request (raw X25519 bytes)."""
+    stored = _get(_recovery_username(db_id))
+    return None if stored is None else base64.b64decode(stored)
+
+
+def save_recovery_secret(db_id: str, raw: bytes) -> None:
+    _set(_recovery_username(db_id), base64.b64encode(raw).decode("ascii"))
+
+
+def forget_recovery_secret(db_id: str) -> None:
+    try:
+        keyring.delete_password(SERVICE, _recovery_username(db_id))
+    except keyring.errors.KeyringError:
+        pass

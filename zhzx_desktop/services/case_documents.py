@@ -18,7 +18,8 @@ from zhzx_desktop.documents.render import Document
 from zhzx_desktop.documents.render import render as render_doc
 from zhzx_desktop.domain import case_rules
 from zhzx_desktop.domain.codes import code_table
-from zhzx_desktop.errors import UserError
+from zhzx_desktop.domain.roles import Permission
+from zhzx_desktop.errors import KnownError, UserError
 from zhzx_desktop.services import cases, committee, fields
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.ledger import Ledger
@@ -183,15 +184,20 @@ def _store_file(ledger: Ledger, data: bytes, media_type: str) -> str:
     return digest
 
 
-def archive(ledger: Ledger, case_id: str, doc_type: str, pdf: bytes, *, agreement_id: str | None = None) -> Filed:
-    """File a printed document in the case file, with its SHA-256 (the exact bytes previewed and printed)."""
+def archive(ledger: Ledger, case_id: str, doc_type: str, pdf: bytes, *, agreement_id: str | None = None,
+            printed: bool = False) -> Filed:
+    """File a printed document in the case file, with its SHA-256 (the exact bytes previewed and printed); the audit
+    log records the print (``printed``) or the filing."""
     if doc_type not in DOC_TYPES:
         raise UserError("doc_type", "unknown", f"未知的文书类型：{doc_type}")
     title, item = DOC_TYPES[doc_type]
+    ledger.require(Permission.CASES_EDIT, "打印或存档调解文书")
     with ledger.store.write() as conn:
         case = cases.get_case(ledger, case_id)
         case_rules.require(case.status, "file")
         digest = hashlib.sha256(pdf).hexdigest()
+        ledger.audit("print" if printed else "archive", object_type="cases", object_id=case_id,
+                     object_label=case.case_no, detail=f"{title}（SHA-256 前8位 {digest[:8]}）")
         same = conn.execute("SELECT id FROM case_documents WHERE case_id = ? AND sha256 = ?",
                             (case_id, digest)).fetchone()
         if same is not None:
@@ -268,6 +274,32 @@ def remove(ledger: Ledger, document_id: str) -> Changes:
             raise UserError("document", "scan_kept", "签字扫描件是定稿依据，不能移出卷宗")
         conn.execute("DELETE FROM case_documents WHERE id = ?", (document_id,))
     return Changes(cases=True)
+
+
+def printed_copy(ledger: Ledger, document_id: str) -> None:
+    """Record in the audit log that a filed document of the case file was printed again."""
+    ledger.require(Permission.CASES_EDIT, "打印卷宗材料")
+    found = ledger.store.conn.execute("""SELECT d.case_id, d.title, c.case_no FROM case_documents d
+                                         JOIN cases c ON c.id = d.case_id WHERE d.id = ?""", (document_id,)).fetchone()
+    if found is None:
+        raise UserError("document", "not_found", "文书不存在，可能已被删除")
+    ledger.audit("print", object_type="cases", object_id=found[0], object_label=found[2] or "", detail=found[1])
+
+
+def save_copy(ledger: Ledger, data: bytes, path: Path, *, case_id: str, title: str) -> None:
+    """另存为: write a document (or a filed scan) outside the case file — an export: it needs ``EXPORT`` and the
+    audit log records the file's name."""
+    ledger.require(Permission.EXPORT, "把文书另存到卷宗以外")
+    case_no = ""
+    if case_id:
+        found = ledger.store.conn.execute("SELECT case_no FROM cases WHERE id = ?", (case_id,)).fetchone()
+        case_no = found[0] or "" if found is not None else ""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise KnownError(f"保存失败：{exc.strerror or exc}") from exc
+    ledger.audit("export", object_type="cases" if case_id else "", object_id=case_id, object_label=case_no,
+                 detail=f"{title} 另存为 {path.name}")
 
 
 def file_bytes(ledger: Ledger, document_id: str) -> tuple[bytes, str]:

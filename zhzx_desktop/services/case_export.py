@@ -13,6 +13,7 @@ from typing import Any
 
 from zhzx_desktop.domain import case_rules
 from zhzx_desktop.domain.codes import code_table
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.services import cases
 from zhzx_desktop.services.ledger import Ledger
 
@@ -94,11 +95,20 @@ def _in(ids: list[str]) -> str:
 
 def iter_cases(ledger: Ledger, *, status: str | None = None, query: str = "") -> Iterator[CaseRecord]:
     """All cases (or those of ``status`` / matching ``query`` like ``cases.list_cases``), sorted by acceptance
-    date, then running number, then case number."""
+    date, then running number, then case number. Reading them all out is an export: it needs ``EXPORT`` and is
+    recorded in the audit log (with how many cases and the filter)."""
+    ledger.require(Permission.EXPORT, "导出调解案件清单")
     conn = ledger.store.conn
     where, params = cases.filter_sql(status, query)
     order = [r[0] for r in conn.execute(
         "SELECT c.id FROM cases c" + where + " ORDER BY coalesce(c.accepted_on, ''), coalesce(c.case_seq, 0), coalesce(c.case_no, ''), c.id", params)]
+    narrowed = "，".join(p for p in (f"状态 {status}" if status else "", "按查询筛选" if query.strip() else "") if p)
+    ledger.audit("export", object_type="cases", object_label="调解案件清单",
+                 detail=f"{len(order)} 件" + (f"（{narrowed}）" if narrowed else ""))
+    return _records(ledger, order)
+
+
+def _records(ledger: Ledger, order: list[str]) -> Iterator[CaseRecord]:
     for start in range(0, len(order), CHUNK):
         yield from _chunk(ledger, order[start:start + CHUNK])
 

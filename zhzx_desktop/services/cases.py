@@ -17,7 +17,8 @@ from zhzx_desktop.domain.case_rules import WRITTEN
 from zhzx_desktop.domain.citizen_id import parse_citizen_id
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_id, mask_phone
-from zhzx_desktop.domain.validation import field_label, normalize_name, normalize_phone
+from zhzx_desktop.domain.roles import Permission
+from zhzx_desktop.domain.validation import field_label, normalize_name, normalize_phone, shown
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import committee, fields
 from zhzx_desktop.services.changes import Changes
@@ -396,7 +397,7 @@ def agreement_row(conn: sqlite3.Connection, agreement_id: str) -> dict[str, Any]
 
 
 def _party_error(index: int, name: str, exc: UserError) -> UserError:
-    who = f"第{index}位当事人" + (f"（{name}）" if name else "")
+    who = f"第{index}位当事人" + (f"（{shown(name)}）" if name else "")  # a pasted paragraph is not echoed
     return UserError("parties", exc.code, f"{who}：{exc.message}")
 
 
@@ -1059,7 +1060,10 @@ def filter_sql(status: str | None = None, query: str = "") -> tuple[str, list[st
 
 
 def list_cases(ledger: Ledger, query: str = "", status: str | None = None, limit: int = LIST_LIMIT) -> list[CaseRow]:
-    """Cases newest first (at most ``limit``; ``services/case_export.py`` reads them all)."""
+    """Cases newest first (at most ``limit``; ``services/case_export.py`` reads them all). None for a role without
+    ``CASES_VIEW`` (the parties' privacy, 人民调解法 §15)."""
+    if ledger.actor is None or not ledger.actor.can(Permission.CASES_VIEW):
+        return []
     where, params = filter_sql(status, query)
     sql = _LIST_SQL + where + " ORDER BY c.accepted_on DESC, c.case_seq DESC LIMIT ?"
     types, sources = code_table("dispute_type"), code_table("case_source")

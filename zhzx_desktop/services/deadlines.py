@@ -9,6 +9,7 @@ from datetime import date
 
 from zhzx_desktop.domain import case_rules
 from zhzx_desktop.domain.case_rules import Deadline
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.services import fields
 from zhzx_desktop.services.ledger import Ledger
 
@@ -36,7 +37,9 @@ SELECT 'follow_up', f.due_on, c.id, '' FROM follow_ups f JOIN cases c ON c.id = 
 
 def due_items(ledger: Ledger) -> list[Deadline]:
     """今天要办: every dated duty that is overdue or falls due within ``case_rules.DUE_SOON_DAYS``, soonest first.
-    (A 司法确认 window that has passed is no longer a duty; it drops off.)"""
+    (A 司法确认 window that has passed is no longer a duty; it drops off.) None for a role without ``CASES_VIEW``."""
+    if ledger.actor is None or not ledger.actor.can(Permission.CASES_VIEW):
+        return []
     today = ledger.today()
     horizon = date.fromordinal(today.toordinal() + case_rules.DUE_SOON_DAYS)
     conn = ledger.store.conn

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from zhzx_desktop.domain.citizen_id import check_digit
+from zhzx_desktop.domain.roles import ROLE_LABELS, Role
+from zhzx_desktop.security import accounts
 from zhzx_desktop.services import case_documents, cases, committee, grids, households, teams
 from zhzx_desktop.services import residents as resident_service
 from zhzx_desktop.services.cases import (
@@ -126,6 +128,24 @@ def _household_members(p: _People, size: int) -> list[dict[str, Any]]:
 
 
 DEFAULT_CASES = 60
+
+
+DEMO_PASSWORD = "Demo@2026"  # the demo database's accounts only; a real database's first run creates its own admin
+DEMO_ACCOUNTS = (("admin", "演示管理员", Role.ADMIN), ("zhuren", "演示主任", Role.DIRECTOR),
+                 ("luru", "演示录入员", Role.CLERK), ("tiaojie", "演示调解员", Role.MEDIATOR),
+                 ("shenji", "演示审计员", Role.AUDITOR))
+
+
+def demo_accounts(ledger: Ledger) -> list[tuple[str, str]]:
+    """One account per role, password ``DEMO_PASSWORD``, when the database has none yet; returns (username, role
+    label) of the accounts created."""
+    if accounts.accounts_exist(ledger):
+        return []
+    admin, *others = DEMO_ACCOUNTS
+    accounts.create_first_admin(ledger, admin[0], admin[1], DEMO_PASSWORD)
+    for username, name, role in others:
+        accounts.create_account(ledger, username, name, role, DEMO_PASSWORD, must_change=False)
+    return [(username, ROLE_LABELS[role]) for username, _name, role in DEMO_ACCOUNTS]
 
 
 def populate(ledger: Ledger, *, residents: int, seed: int = 1, cases: int = DEFAULT_CASES,

@@ -119,6 +119,8 @@ def merge(ledger: Ledger, keep_id: str, drop_id: str) -> Changes:
             _repoint(conn, steps, table, column, unique_with, drop_id, keep_id)
         label = f"合并居民：{drop['name']}（{drop['id_masked'] or '无证件号'}）并入 {keep['name']}"
         journal.record(conn, "merge", label, steps)
+        ledger.audit("merge", object_type="residents", object_id=keep_id, object_label=keep["name"],
+                     detail=f"把重复登记的 {drop['name']} 并入（{len(steps)} 处改动，可在操作记录中撤销）")
     return Changes(residents=True, households=True, members=True, activities=True, teams=True, cases=True,
                    grids=True, journal=True, row_id=keep_id)
 

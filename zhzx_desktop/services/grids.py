@@ -8,7 +8,7 @@ from datetime import date
 
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_phone
-from zhzx_desktop.domain.validation import normalize_name, normalize_phone, parse_date
+from zhzx_desktop.domain.validation import normalize_name, normalize_phone, parse_date, too_long
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
 from zhzx_desktop.services.changes import Changes
@@ -66,7 +66,9 @@ def _grid_values(ledger: Ledger, data: GridInput, grid_id: str | None) -> dict[s
     c = fields.Collector()
     name = c.check(lambda: fields.text(data.name, "grid_name", fields.SHORT_TEXT, required=True), "")
     code = (data.code or "").strip()
-    if code and not re.fullmatch(r"[0-9]{1,20}", code):
+    if len(code) > 20:
+        c.errors.append(too_long("grid_code", 20, len(code)))
+    elif code and not re.fullmatch(r"[0-9]{1,20}", code):
         c.errors.append(UserError("grid_code", "grid_code_invalid", "网格编码只能由数字组成（通常15位）"))
     elif code and ledger.store.conn.execute("SELECT 1 FROM grids WHERE code = ? AND id IS NOT ?",
                                             (code, grid_id)).fetchone():

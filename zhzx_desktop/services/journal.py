@@ -94,6 +94,8 @@ def undo(ledger: Ledger, entry_id: str, progress: Progress | None = None) -> Cha
         check_listed(conn, [s["id"] for s in steps if s["op"] == "update" and s["table"] == "residents"
                             and "status" in s["old"]])
         conn.execute("UPDATE journal SET undone_at = ? WHERE id = ?", (rows.now_utc(), entry_id))
+        ledger.audit("undo", object_type="journal", object_id=entry_id, object_label=entry[0],
+                     detail=f"撤销 {len(steps)} 步")
     flags: dict[str, Any] = {_CHANGES[t]: True for t in touched if t in _CHANGES}
     return Changes(journal=True, **flags)
 

@@ -57,10 +57,15 @@ class Ledger:
     def audit(self, action: str, **fields: object) -> int:
         """Append an audit entry for the current actor, in the write in progress or in its own."""
         actor = self.session.actor or system_actor()
+        outer = self.store.tx is None
         with self.store.write():
-            return audit.record(self.store, actor, action, **fields)  # type: ignore[arg-type]
+            seq = audit.record(self.store, actor, action, **fields)  # type: ignore[arg-type]
+        if outer:  # committed: move the anchor outside the database (at most every few seconds)
+            audit.reanchor_soon(self.store)
+        return seq
 
     def close(self) -> None:
+        audit.reanchor(self.store)  # the audit log's head, kept outside the database (never raises)
         self.store.close()
 
     def __enter__(self) -> Ledger:
@@ -93,4 +98,21 @@ def open_ledger(path: Path | str, *, key_fallback_dir: Path, today: Callable[[],
     except BaseException:
         store.close()
         raise
-    return Ledger(store, cipher, today, [warning] if warning else [])
+    ledger = Ledger(store, cipher, today, [warning] if warning else [])
+    _audit_migration(ledger)
+    return ledger
+
+
+def _audit_migration(ledger: Ledger) -> None:
+    """The store migrated this database on open (storage/migrations.py left a note): record it once."""
+    import json
+
+    from zhzx_desktop.storage.migrations import MIGRATED_META
+    note = ledger.store.meta(MIGRATED_META)
+    if note is None:
+        return
+    done = json.loads(note)
+    with ledger.store.write() as conn:
+        ledger.audit("migrate", object_type="database", object_label=ledger.store.path.name,
+                     detail=f"第{done['from']}版→第{done['to']}版；升级前的副本 {done['copy']}")
+        conn.execute("DELETE FROM app_meta WHERE k = ?", (MIGRATED_META,))

@@ -14,6 +14,7 @@ from typing import Any
 from zhzx_desktop.domain.citizen_id import normalize_id, parse_citizen_id
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_id, mask_phone
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.domain.validation import normalize_name, normalize_phone, validate_birth_date
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields, journal
@@ -168,6 +169,16 @@ def _validate(ledger: Ledger, data: ResidentInput, *, resident_id: str | None, b
     return _Valid(values, categories, tuple(warnings))
 
 
+def hidden_categories(ledger: Ledger) -> frozenset[str]:
+    """The category codes the current actor may not see: those marked ``sensitive`` in the code table (特殊人群,
+    重点人员 …) for a role without ``SENSITIVE_VIEW``. Lists, filters, forms and exports leave them out; a save by
+    such a role keeps them as they were."""
+    actor = ledger.actor
+    if actor is not None and actor.can(Permission.SENSITIVE_VIEW):
+        return frozenset()
+    return frozenset(e.code for e in code_table("resident_category").entries if e.sensitive)
+
+
 def check(ledger: Ledger, data: ResidentInput, *, resident_id: str | None = None) -> tuple[str, ...]:
     """Validate without saving (live validation in forms): the warnings, or ``InvalidInput``."""
     return _validate(ledger, data, resident_id=resident_id).warnings
@@ -234,6 +245,8 @@ def update(ledger: Ledger, resident_id: str, data: ResidentInput) -> Changes:
         changed = rows.update_changed(conn, "residents", resident_id, values)
         have = {r[0] for r in conn.execute("SELECT category FROM resident_categories WHERE resident_id = ?",
                                            (resident_id,))}
+        hidden = hidden_categories(ledger)  # the form never showed them: they stay exactly as they were
+        categories = (categories - hidden) | (have & hidden)
         for cat in have - categories:
             conn.execute("DELETE FROM resident_categories WHERE resident_id = ? AND category = ?", (resident_id, cat))
         rows.insert(conn, "resident_categories", [{"id": rows.new_id(), "resident_id": resident_id, "category": cat}
@@ -266,15 +279,30 @@ def set_status(ledger: Ledger, resident_ids: str | Sequence[str], status: str) -
         if steps:
             more = f"等{len(names)}人" if len(names) > 1 else ""
             journal.record(conn, "status", f"{_STATUS_LABELS[status]}：{names[0]}{more}", steps)
+            ledger.audit("status", object_type="residents", object_id=ids[0] if len(ids) == 1 else "",
+                         object_label=f"{names[0]}{more}", detail=f"{_STATUS_LABELS[status]}（{len(names)} 人）")
     return Changes(residents=bool(steps), journal=bool(steps), row_id=ids[0] if len(ids) == 1 else None)
 
 
-def reveal_id(ledger: Ledger, resident_id: str) -> str:
-    """The full ID number, decrypted (the GUI asks for a reason and audits this — security issue)."""
-    row = ledger.store.conn.execute("SELECT id_cipher FROM residents WHERE id = ?", (resident_id,)).fetchone()
-    if row is None or row[0] is None:
+REVEAL_REASON_MIN = 2  # characters: "核对" is a reason, "a" is not
+
+
+def reveal_id(ledger: Ledger, resident_id: str, reason: str) -> str:
+    """The full ID number, decrypted: 查看完整号码. Needs ``FULL_ID_VIEW`` and a reason (``UserError`` on
+    ``reason`` when blank or too short); the view is written to the audit log with the reason (never the number)."""
+    ledger.require(Permission.FULL_ID_VIEW, "查看完整证件号码")
+    why = " ".join((reason or "").split())
+    if len(why) < REVEAL_REASON_MIN:
+        raise UserError("reason", "reason_required", "请填写查询事由（至少两个字），查看完整号码会记入审计日志")
+    why = fields.text(why, "reason", fields.LINE_TEXT)
+    row = ledger.store.conn.execute("SELECT id_cipher, name FROM residents WHERE id = ?", (resident_id,)).fetchone()
+    if row is None:
+        raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+    if row[0] is None:
         return ""
-    return ledger.cipher.decrypt(row[0], context=_ID_CONTEXT)
+    number = ledger.cipher.decrypt(row[0], context=_ID_CONTEXT)
+    ledger.audit("view_full_id", object_type="residents", object_id=resident_id, object_label=row[1], detail=why)
+    return number
 
 
 def count(ledger: Ledger) -> int:
@@ -343,6 +371,8 @@ def _filter_sql(ledger: Ledger, flt: ResidentFilter) -> tuple[str, list[object]]
         where.append("r.household_id = ?")
         params.append(flt.household_id)
     if flt.category:
+        if flt.category in hidden_categories(ledger):
+            where.append("0")  # a category the actor may not see filters nothing in (and tells nothing)
         where.append("r.id IN (SELECT resident_id FROM resident_categories WHERE category = ?)")
         params.append(flt.category)
     today = ledger.today()
@@ -451,8 +481,10 @@ def load(ledger: Ledger, resident_id: str) -> tuple[ResidentInput, str, str]:
     rec = rows.get(conn, "residents", resident_id)
     if rec is None:
         raise UserError("id", "not_found", "该居民不存在，可能已被删除")
+    hidden = hidden_categories(ledger)
     cats = tuple(r[0] for r in conn.execute(
-        "SELECT category FROM resident_categories WHERE resident_id = ? ORDER BY category", (resident_id,)))
+        "SELECT category FROM resident_categories WHERE resident_id = ? ORDER BY category", (resident_id,))
+        if r[0] not in hidden)
     house = conn.execute("SELECT household_no FROM households WHERE id = ?", (rec["household_id"],)).fetchone()
     data = ResidentInput(
         name=rec["name"], id_type=rec["id_type"], sex=rec["sex"], birth_date=rec["birth_date"],

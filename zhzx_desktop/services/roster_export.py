@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from zhzx_desktop.domain.codes import code_table
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import KnownError, UserError
 from zhzx_desktop.services import residents
 from zhzx_desktop.services.ledger import Ledger
@@ -21,6 +22,10 @@ HEADERS: Final = ("序号", "姓名", "身份证号", "性别", "出生日期", 
                   "现住址", "职业", "人员类别", "状态")
 _WIDTHS: Final = (7, 10, 21, 6, 12, 8, 14, 12, 12, 18, 30, 12, 24, 8)
 CHUNK: Final = 1000
+#: A text cell starting with one of these would be a formula (``=``), or turn into one when the clerk edits the cell
+#: or pastes the sheet into CSV (``+ - @``, tab, CR: "CSV/formula injection"); such texts are written as text cells
+#: with Excel's quote prefix, exactly as stored, never as formulas.
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,12 @@ def _details(ledger: Ledger, ids: list[str]) -> dict[str, tuple[str, str, str, s
     marks = ",".join("?" * len(ids))
     ethnicity, relation, category = code_table("ethnicity"), code_table("relation"), code_table("resident_category")
     cats: dict[str, list[str]] = {}
+    hidden = residents.hidden_categories(ledger)
     for resident_id, code in conn.execute(
             f"SELECT resident_id, category FROM resident_categories WHERE resident_id IN ({marks}) "
             "ORDER BY resident_id, category", ids):
+        if code in hidden:
+            continue
         entry = category.get(code)
         cats.setdefault(resident_id, []).append(entry.display if entry is not None else code)
     out: dict[str, tuple[str, str, str, str, str]] = {}
@@ -50,6 +58,18 @@ def _details(ledger: Ledger, ids: list[str]) -> dict[str, tuple[str, str, str, s
     return out
 
 
+def _safe(ws: Any, value: object) -> object:
+    """``value`` as a cell Excel will show as the text it is (see ``FORMULA_START``); other values unchanged."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_START)):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    cell.quotePrefix = True
+    return cell
+
+
 def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFilter | None = None,
                      progress: Progress | None = None, *, title: str | None = None) -> ExportResult:
     """Write the residents ``flt`` shows (everyone listed when None), in its order, to the .xlsx file ``path``."""
@@ -57,6 +77,7 @@ def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFi
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    ledger.require(Permission.EXPORT, "导出居民花名册")
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise UserError("file", "export_suffix", "导出文件应以 .xlsx 结尾")
@@ -72,6 +93,7 @@ def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFi
     from openpyxl.cell import WriteOnlyCell
 
     heading = WriteOnlyCell(ws, value=title or f"实有人口花名册（共{total}人，导出于{ledger.today().isoformat()}）")
+    heading.data_type = "s"  # a title typed by the clerk is text, also when it starts with "="
     heading.font = Font(bold=True, size=14)
     heading.alignment = Alignment(horizontal="center")
     ws.append([heading])
@@ -91,9 +113,10 @@ def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFi
             for row in chunk:
                 number += 1
                 eth, rel, address, occupation, cats = details.get(row.id, ("", "", "", "", ""))
-                ws.append([number, row.name, row.id_masked, row.sex, row.birth_date or "", eth, row.phone_masked,
-                           row.household_no, rel, row.grid, address, occupation, cats,
-                           code_table("resident_status").label_or(row.status)])
+                ws.append([_safe(ws, v) for v in (
+                    number, row.name, row.id_masked, row.sex, row.birth_date or "", eth, row.phone_masked,
+                    row.household_no, rel, row.grid, address, occupation, cats,
+                    code_table("resident_status").label_or(row.status))])
             report(progress, min(start + CHUNK, total), total)
     except BaseException:
         _discard(ws)
@@ -110,6 +133,8 @@ def export_residents(ledger: Ledger, path: Path | str, flt: residents.ResidentFi
     finally:
         if os.path.exists(temp_name):
             os.unlink(temp_name)
+    ledger.audit("export", object_type="residents", object_label="居民花名册",
+                 detail=f"{number} 人，导出到 {target.name}")
     return ExportResult(str(target), number)
 
 

@@ -29,7 +29,8 @@ from zhzx_desktop.domain.citizen_id import normalize_id, parse_citizen_id
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.masking import mask_id
 from zhzx_desktop.domain.pinyin import name_readings
-from zhzx_desktop.domain.validation import normalize_name, validate_birth_date
+from zhzx_desktop.domain.roles import Permission
+from zhzx_desktop.domain.validation import normalize_name, too_long, validate_birth_date
 from zhzx_desktop.errors import KnownError, UserError
 from zhzx_desktop.services import duplicates, households, journal, residents
 from zhzx_desktop.services.changes import Changes
@@ -89,6 +90,12 @@ _RELATION_WORDS: Final = {"儿子": "20", "女儿": "30", "妻子": "12", "丈�
 _CATEGORY_SPLIT: Final = re.compile(r"[、,，;；/／|\s]+")
 HEADER_SCAN_ROWS: Final = 20  # the header row is looked for in this many rows at the top of a sheet
 MAX_CELL: Final = 4000  # longer cells are refused as such (a pasted document, not a value)
+#: Limits that keep a huge, damaged or hostile file from exhausting the PC (refused with a Chinese message):
+MAX_ROWS: Final = 50_000  # non-empty data rows in one import (a town's roster; split bigger files)
+MAX_COLUMNS: Final = 200  # columns in the header row
+MAX_UNCOMPRESSED: Final = 300 * 1024 * 1024  # bytes: all parts of the .xlsx (a zip) together, unpacked
+MAX_SHARED_STRINGS: Final = 64 * 1024 * 1024  # bytes: the shared-string part, which openpyxl reads whole
+MAX_PARTS: Final = 2000  # files inside the .xlsx
 SAMPLE_ROWS: Final = 5
 _REPORT_EVERY: Final = 200
 _CHUNK: Final = 500
@@ -275,7 +282,10 @@ def _open_workbook(path: Path) -> Any:
         raise UserError("file", "xls_unsupported", "不支持旧版 .xls 文件：请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入")
     if not path.exists():
         raise UserError("file", "file_missing", f"找不到文件：{path}")
+    _check_container(path)
     try:
+        # read_only streams the sheet row by row; data_only: a formula cell gives the value Excel last calculated
+        # and saved with it (what the clerk saw), never the formula — nothing in the file is ever evaluated.
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
@@ -285,6 +295,79 @@ def _open_workbook(path: Path) -> Any:
     except Exception as exc:  # zipfile.BadZipFile and friends: a damaged or mislabelled file
         raise UserError("file", "file_unreadable",
                         f"无法读取 {path.name}：不是有效的 Excel（.xlsx）文件，或文件已损坏") from exc
+
+
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MB: Final = 1024 * 1024
+
+
+def _check_container(path: Path) -> None:
+    """Refuse, with a Chinese message and before openpyxl unpacks anything, a file that is not an .xlsx (empty, a
+    PDF, a renamed text file, a password-protected workbook, a truncated download) or would unpack to far more than
+    a roster (a decompression bomb). The sizes checked are those the zip declares; Python's zipfile never unpacks
+    more than the declared size of a part (a lying part fails its CRC check instead)."""
+    import zipfile
+
+    name = path.name
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except PermissionError as exc:
+        raise KnownError(f"无法打开 {name}：文件可能正在 Excel 中打开，请先关闭它再导入") from exc
+    except OSError as exc:
+        raise UserError("file", "file_unreadable", f"无法读取 {name}：{exc.strerror or exc}") from exc
+    if not head:
+        raise UserError("file", "file_empty", f"无法读取 {name}：这是空文件（0字节），里面没有花名册")
+    if head.startswith(_OLE_MAGIC):
+        raise UserError("file", "file_protected",
+                        f"无法读取 {name}：文件设置了打开密码（已加密），或其实是旧版 .xls 格式。请在 Excel 或 WPS 中打开，"
+                        "取消密码后“另存为” .xlsx 格式再导入")
+    if head.startswith(b"%PDF"):
+        raise UserError("file", "file_not_xlsx", f"无法读取 {name}：这是 PDF 文件，不是 Excel 表格；请导入 .xlsx 格式的花名册")
+    if not head.startswith(b"PK"):
+        raise UserError("file", "file_not_xlsx",
+                        f"无法读取 {name}：不是 Excel（.xlsx）文件（可能是改了扩展名的其他文件），请在 Excel 或 WPS 中"
+                        "“另存为” .xlsx 格式后再导入")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+            _check_sizes(name, parts)
+            for part in parts:
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    _check_row_count(name, _count_row_elements(archive, part.filename))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise UserError("file", "file_unreadable",
+                        f"无法读取 {name}：文件不完整或已损坏（可能没有复制或下载完整），请重新获取该文件") from exc
+
+
+def _count_row_elements(archive: Any, part: str) -> int:
+    """How many ``<row>`` elements a sheet's XML holds, counted in the raw (decompressed) bytes: about 0.5 s for
+    300,000 rows, where openpyxl needs seconds just to open a sheet without a ``<dimension>`` (it scans it whole)."""
+    count, tail = 0, b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") + data.count(b"<row>") + data.count(b":row ")
+            tail = data[-4:]  # too short to hold a whole "<row ": one cut by the chunk border is found next time
+    return count
+
+
+def _check_row_count(name: str, count: int) -> None:
+    if count > MAX_ROWS + HEADER_SCAN_ROWS:
+        raise UserError("file", "too_many_rows",
+                        f"{name} 中有一张工作表有{count}行（包括带格式的空行），超过一次导入的上限{MAX_ROWS}行："
+                        f"请把花名册分成每个不超过{MAX_ROWS}行的几个文件分别导入；如果实际数据没有这么多，"
+                        "请删除表格下方多余的空行后另存再导入")
+
+
+def _check_sizes(name: str, parts: list[Any]) -> None:
+    unpacked = sum(part.file_size for part in parts)
+    strings = sum(part.file_size for part in parts if part.filename.lower().endswith("sharedstrings.xml"))
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNCOMPRESSED or strings > MAX_SHARED_STRINGS:
+        raise UserError("file", "file_too_large",
+                        f"{name} 解压后有{unpacked // _MB} MB，超过花名册导入的上限（{MAX_UNCOMPRESSED // _MB} MB，"
+                        f"其中文字部分最多{MAX_SHARED_STRINGS // _MB} MB）：可能是损坏或异常的文件。请只保留花名册"
+                        f"这一张表、删除多余内容后另存为新文件，或分成每个不超过{MAX_ROWS}行的几个文件导入")
 
 
 def cell_text(value: object) -> str:
@@ -323,6 +406,23 @@ class _Sheet:
     size_hint: int  # data rows, as the file's dimension says (0: unknown)
 
 
+def _guarded(rows: Iterator[Any], before: int) -> Iterator[Any]:
+    """``rows`` of a sheet; damaged XML inside the sheet (found only while streaming it) becomes a ``UserError``
+    naming about where it is, instead of a parser's exception."""
+    number = before
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # xml ParseError, a bad number or date in a cell, a broken zip stream …
+            raise UserError("file", "sheet_damaged",
+                            f"文件在第{number + 1}行附近已损坏，无法读取（没有导入任何一行）：请在 Excel 或 WPS 中打开，"
+                            "确认内容后“另存为”新的 .xlsx 文件再导入") from exc
+        number += 1
+        yield values
+
+
 def _sheet(workbook: Any, remembered: Mapping[str, str] | None) -> _Sheet:
     """The first sheet with a recognisable header row (known column names, or ones the clerk mapped before)."""
     for ws in workbook.worksheets:
@@ -330,7 +430,7 @@ def _sheet(workbook: Any, remembered: Mapping[str, str] | None) -> _Sheet:
             continue
         hint = ws.max_row or 0
         ws.reset_dimensions()  # some writers record a wrong dimension; read every row there is
-        iterator = ws.iter_rows(values_only=True)
+        iterator = _guarded(ws.iter_rows(values_only=True), 0)
         top: list[tuple[object, ...]] = []
         for values in iterator:
             top.append(tuple(values))
@@ -339,9 +439,13 @@ def _sheet(workbook: Any, remembered: Mapping[str, str] | None) -> _Sheet:
         index = _find_header(top, remembered)
         if index is None:
             continue
-        headers = tuple(cell_text(v) for v in top[index])
-        while headers and not headers[-1]:
-            headers = headers[:-1]
+        texts = [cell_text(v) for v in top[index]]
+        width = max((i + 1 for i, text in enumerate(texts) if text), default=0)
+        if width > MAX_COLUMNS:
+            raise UserError("file", "too_many_columns",
+                            f"第{index + 1}行（表头）有{width}列，超过{MAX_COLUMNS}列：这不像是花名册；"
+                            "请删除多余的列后再导入")
+        headers = tuple(texts[:width])
         header_row = index + 1
 
         def data_rows(top: list[tuple[object, ...]] = top, iterator: Iterator[Any] = iterator,
@@ -350,7 +454,7 @@ def _sheet(workbook: Any, remembered: Mapping[str, str] | None) -> _Sheet:
             for values in top[header_row:]:
                 number += 1
                 yield number, values
-            for values in iterator:
+            for values in iterator:  # guarded: damaged XML is a UserError naming the row
                 number += 1
                 yield number, tuple(values)
 
@@ -363,11 +467,13 @@ def _sheet(workbook: Any, remembered: Mapping[str, str] | None) -> _Sheet:
 def _unique_headers(headers: Sequence[str]) -> tuple[str, ...]:
     """Column names as keys: empty ones become 第N列, repeated ones get （2）."""
     out: list[str] = []
+    taken: set[str] = set()
     for index, header in enumerate(headers):
         name = header or f"第{index + 1}列"
-        while name in out:
+        while name in taken:
             name += "（2）"
         out.append(name)
+        taken.add(name)
     return tuple(out)
 
 
@@ -548,7 +654,7 @@ def _to_row(number: int, values: tuple[object, ...], columns: dict[str, int], ct
     if "household_no" in raw:
         row.household_no = "".join(unicodedata.normalize("NFKC", _number_cell(raw["household_no"])).split())
         if len(row.household_no) > 30:
-            fail("household_no", f"户号太长：最多30个字，现有{len(row.household_no)}个字")
+            fail("household_no", too_long("household_no", 30, len(row.household_no)).message)
             row.household_no = ""
     if data.relation and not row.household_no:
         fail("relation", "填写了与户主关系，但没有填写户号（同一户的人应填写相同的户号）")
@@ -663,6 +769,10 @@ def parse(ledger: Ledger, path: Path | str, mapping: Mapping[str, str] | None = 
             row = _to_row(number, values, columns, ctx)
             if row is not None:
                 rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    raise UserError("file", "too_many_rows",
+                                    f"{path.name} 的数据超过{MAX_ROWS}行（读到第{number}行时停止，没有导入任何一行）："
+                                    f"请把花名册分成每个不超过{MAX_ROWS}行的几个文件，分别导入")
             if count % _REPORT_EVERY == 0 and total:
                 report(progress, min(count, total // 2), total)
     finally:
@@ -822,6 +932,7 @@ def commit(ledger: Ledger, preview: Preview, *, all_or_nothing: bool = False,
     valid = preview.valid_rows
     if not valid:
         raise UserError("rows", "import_nothing", "没有可以导入的行：每一行都有问题，请先更正花名册")
+    ledger.require(Permission.REGISTER_EDIT, "导入花名册")
     total = len(valid)
     steps: list[journal.Step] = []
     with ledger.store.write() as conn:
@@ -851,6 +962,9 @@ def commit(ledger: Ledger, preview: Preview, *, all_or_nothing: bool = False,
                 part_ids))
         label = f"导入花名册：{Path(preview.path).name}（{len(resident_ids)}人）"
         journal_id = journal.record(conn, "import", label, steps)
+        ledger.audit("import", object_type="residents", object_label=Path(preview.path).name,
+                     detail=f"导入 {len(resident_ids)} 人，新建 {len(created)} 户，"
+                            f"{len(preview.invalid_rows)} 行有问题未导入")
     imported_rows = {r.row for r in valid}
     return ImportResult(
         imported=len(resident_ids), rejected=tuple(preview.problems),

@@ -196,7 +196,7 @@ def test_restored_database_gets_a_new_device_epoch_and_reasserts(ledger: Ledger,
         assert engine.result.new_device_epoch
         new = outbox.get_state(store.conn, "device_epoch")
         assert new != epoch
-        assert json.loads((tmp_path / "state" / f"{db_id}.json").read_text())["device_epoch"] == new
+        assert json.loads((tmp_path / "state" / f"{db_id}.sync.json").read_text())["device_epoch"] == new
         assert _states(store) == {"pending": len(batch.changes)}  # re-asserted with the same change_ids
     finally:
         store.close()

@@ -286,5 +286,5 @@ def test_openapi_document_lists_every_endpoint(client: Http) -> None:
     assert status == 200 and doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {protocol.PATH_PING, protocol.PATH_ENROLL, protocol.PATH_TOKEN, protocol.PATH_PUSH,
                                  protocol.PATH_PULL, protocol.PATH_VERIFY, protocol.PATH_BUCKET, protocol.PATH_POLICY,
-                                 protocol.PATH_OPENAPI}
+                                 protocol.PATH_AUDIT, protocol.PATH_ESCROW, protocol.PATH_OPENAPI}
     assert "401" in doc["paths"][protocol.PATH_PUSH]["post"]["responses"]

@@ -40,7 +40,7 @@ def test_no_id_number_in_clear_anywhere_in_the_files(ledger: Ledger, db_path: Pa
         assert number.encode() not in raw
         assert number[6:14].encode() + number[14:17].encode() not in raw  # not even the middle digits
     first = residents.search(ledger, numbers[0])[0]
-    assert residents.reveal_id(ledger, first.id) == numbers[0]
+    assert residents.reveal_id(ledger, first.id, "核对测试数据") == numbers[0]
     assert first.id_masked == numbers[0][:6] + "*" * 8 + numbers[0][-4:]
 
 

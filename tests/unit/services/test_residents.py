@@ -34,7 +34,7 @@ def test_full_width_and_dashed_id_and_15_digit_upgrade(ledger: Ledger) -> None:
     residents.register(ledger, ResidentInput(name="赵六", id_number=full_width))
     old15 = "430223" + "700102" + "037"
     change = residents.register(ledger, ResidentInput(name="钱七", id_number=old15))
-    assert residents.reveal_id(ledger, change.row_id or "") == "430223" + "19700102" + "037" + \
+    assert residents.reveal_id(ledger, change.row_id or "", "核对测试数据") == "430223" + "19700102" + "037" + \
         make_id(born="19700102", seq=37)[-1]
 
 

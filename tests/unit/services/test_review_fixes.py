@@ -22,7 +22,7 @@ def test_an_edit_without_the_id_number_keeps_it(ledger: Ledger) -> None:
     residents.update(ledger, resident_id, ResidentInput(name="李肆", phone="13800001111"))
     row = residents.get(ledger, resident_id)
     assert row is not None and (row.name, row.sex, row.birth_date) == ("李肆", "女", "1985-03-15")
-    assert residents.reveal_id(ledger, resident_id) == number
+    assert residents.reveal_id(ledger, resident_id, "核对测试数据") == number
     diff = ledger.store.conn.execute("SELECT data FROM sync_outbox WHERE op = 'update'").fetchone()[0]
     assert "id_cipher" not in diff and "name" in diff
 
@@ -51,7 +51,7 @@ def test_other_certificates_with_chinese_characters_are_sealed(ledger: Ledger) -
     change = residents.register(ledger, ResidentInput(name="吴军官", id_type="114", id_number="南字第12345号"))
     row = residents.get(ledger, change.row_id or "")
     assert row is not None and "12345" not in row.id_masked
-    assert residents.reveal_id(ledger, change.row_id or "") == "南字第12345号"
+    assert residents.reveal_id(ledger, change.row_id or "", "核对测试数据") == "南字第12345号"
 
 
 def test_short_certificate_numbers_are_masked_and_not_indexed(ledger: Ledger) -> None:

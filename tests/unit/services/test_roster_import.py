@@ -88,7 +88,7 @@ def test_messy_cells_full_width_15_digit_spaces_and_dates(ledger: Ledger, grid_i
         "SELECT name, birth_date, phone, sex, id_masked FROM residents")}
     assert stored["张三"][:2] == (born.isoformat(), "13807310011")
     assert {v[0] for k, v in stored.items() if k != "张三"} >= {"1968-03-04", "1990-01-02", "2001-05-06"}
-    numbers = sorted(residents.reveal_id(ledger, rid) for (rid,) in ledger.store.conn.execute(
+    numbers = sorted(residents.reveal_id(ledger, rid, "核对测试数据") for (rid,) in ledger.store.conn.execute(
         "SELECT id FROM residents WHERE birth_date = '1968-03-04'"))
     assert len(numbers) == 2 and all(len(n) == 18 and n[6:14] == "19680304" for n in numbers)
 

@@ -109,3 +109,84 @@ def test_v4_keeps_the_device_keyed_id_hash_on_this_pc(tmp_path: Path, monkeypatc
     assert all("id_hmac" not in data for _, data in rows)
     assert '"id_cipher":["c0","c1"]' in rows[0][1] and '"verified_on":[null,"2026-11-20"]' in rows[0][1]
     assert '"id_cipher":"c2"' in rows[1][1]
+
+
+def _v4_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+        patched.setattr(migrations, "LATEST", 4)
+        with Store(path) as store, store.write() as conn:
+            conn.execute("INSERT INTO residents(id, name, id_cipher, id_hmac, created_at) "
+                         "VALUES ('r1', '王小明', 'c0', 'h0', '2026-11-01T00:00:00Z')")
+
+
+def test_an_existing_database_is_copied_before_it_is_migrated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.db"
+    _v4_database(path, monkeypatch)
+    with Store(path) as store:
+        assert migrations.schema_version(store.conn) == migrations.LATEST
+        note = store.meta(migrations.MIGRATED_META)
+    copies = list(tmp_path.glob("old.db.v4-*.bak"))
+    assert len(copies) == 1 and note is not None and copies[0].name in note
+    conn = sqlite3.connect(copies[0])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("SELECT name FROM residents").fetchall() == [("王小明",)]
+    conn.close()
+
+
+def test_a_new_database_makes_no_copy(tmp_path: Path) -> None:
+    Store(tmp_path / "new.db").close()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_only_the_newest_three_copies_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    for stamp in ("20261101-080000", "20261102-080000", "20261103-080000", "20261104-080000"):
+        (tmp_path / f"old.db.v3-{stamp}.bak").write_bytes(b"older copy")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")  # pretend: an old empty database (the copy is what matters here)
+    conn.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    copy = migrations._copy_before_migrating(conn, 3)
+    conn.close()
+    left = sorted(p.name for p in tmp_path.glob("old.db.v*.bak"))
+    assert copy is not None and copy.name in left and len(left) == 3
+    assert "old.db.v3-20261101-080000.bak" not in left and "old.db.v3-20261102-080000.bak" not in left
+
+
+def test_a_failing_step_leaves_the_old_database_usable_and_says_where_the_copy_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.db"
+    _v4_database(path, monkeypatch)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        conn.execute("UPDATE residents SET name = '改坏了'")
+        raise RuntimeError("disk trouble")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS[:4], broken))
+    with pytest.raises(KnownError) as failed:
+        Store(path)
+    copies = list(tmp_path.glob("old.db.v4-*.bak"))
+    assert len(copies) == 1
+    assert "没有被改动" in failed.value.message and str(copies[0]) in failed.value.message
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("SELECT name FROM residents").fetchall() == [("王小明",)]
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_successful_migration_is_audited_once_by_the_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zhzx_desktop.services.ledger import open_ledger
+
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "state"))
+    path = tmp_path / "old.db"
+    _v4_database(path, monkeypatch)
+    with open_ledger(path, key_fallback_dir=tmp_path / "keys") as ledger:
+        rows = ledger.store.conn.execute("SELECT action, detail FROM audit_log WHERE action = 'migrate'").fetchall()
+        assert ledger.store.meta(migrations.MIGRATED_META) is None
+    assert len(rows) == 1 and f"第4版→第{migrations.LATEST}版" in rows[0][1] and ".bak" in rows[0][1]
+    with open_ledger(path, key_fallback_dir=tmp_path / "keys") as ledger:
+        assert ledger.store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'migrate'").fetchone()[0] == 1

@@ -10,6 +10,7 @@ from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.member_dialog import qdate
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.forms.ui_activity_dialog import Ui_ActivityDialog
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -69,6 +70,7 @@ class ActivityDialog(QDialog):
             self._load(activity_id)
         self._update_count()
         self.ui.date_edit.setFocus()
+        Drafts.attach(self, f"activity:{activity_id or team_id + ':new'}", ctx.ledger)
 
     def _load(self, activity_id: str) -> None:
         activity = teams.get_activity(self.ctx.ledger, activity_id)

@@ -30,6 +30,7 @@ from zhzx_desktop.gui.dialogs.case_intake_dialog import (
     qdate,
     text_edit,
 )
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.widgets.buttons import push_button
 from zhzx_desktop.services import cases, fields
 from zhzx_desktop.services.changes import Changes
@@ -165,6 +166,7 @@ class AgreementDialog(CaseForm):
             self.written_radio.setChecked(True)
         self._update_sum()
         self.terms_edit.setFocus()
+        Drafts.attach(self, f"agreement:{agreement_id or (supplement_to or case_id) + ':new'}", ctx.ledger)
 
     def _load(self, row: cases.AgreementRow) -> None:
         (self.written_radio if row.written else self.oral_radio).setChecked(True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
 from zhzx_desktop.gui.widgets.party_editor import (
@@ -218,6 +219,7 @@ class CaseIntakeDialog(CaseForm):
         else:
             self._load(case_id)
         self.accepted_edit.setFocus()
+        Drafts.attach(self, f"case:{case_id or 'new'}", ctx.ledger)
 
     def _load(self, case_id: str) -> None:
         data = cases.load_intake(self.ctx.ledger, case_id)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.case_intake_dialog import DATE_HINT, CaseForm, code_combo, line_edit, set_data, text_edit
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.services import cases
 from zhzx_desktop.services.changes import Changes
 
@@ -64,6 +65,7 @@ class FollowUpDialog(CaseForm):
             self.visitor_edit.setText(row.visitor or lead)
             self.notes_edit.setPlainText(row.notes)
         self.done_edit.setFocus()
+        Drafts.attach(self, f"follow_up:{follow_up_id or case_id + ':new'}", ctx.ledger)
 
     def follow_up_input(self) -> cases.FollowUpInput:
         return cases.FollowUpInput(

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.forms.ui_household_dialog import Ui_HouseholdDialog
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -49,6 +50,7 @@ class HouseholdDialog(QDialog):
         ui.button_box.accepted.connect(self.accept)
         ui.button_box.rejected.connect(self.reject)
         enter_navigation.install(self)
+        Drafts.attach(self, f"household:{household_id or 'new'}", ctx.ledger)
 
     def _select_grid(self, grid_id: str | None) -> None:
         self.ui.grid_combo.setCurrentIndex(max(self.ui.grid_combo.findData(grid_id or ""), 0))

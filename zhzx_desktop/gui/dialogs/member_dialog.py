@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidgetItem, QWidge
 
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.forms.ui_member_dialog import Ui_MemberDialog
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -65,6 +66,7 @@ class MemberDialog(QDialog):
             self.picker.search_edit.setFocus()
         else:
             self._load_member(member_id)
+        Drafts.attach(self, f"member:{member_id or team_id + ':new'}", ctx.ledger)
 
     def _load_member(self, member_id: str) -> None:
         member = teams.get_member(self.ctx.ledger, member_id)

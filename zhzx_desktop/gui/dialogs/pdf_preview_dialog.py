@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import ZhzxError
 from zhzx_desktop.gui import settings as keys
 from zhzx_desktop.gui.context import GuiContext
@@ -355,6 +356,11 @@ class PdfPreviewDialog(QDialog):
         ready = self.data is not None
         for button in (self.print_button, self.archive_button, self.save_button):
             button.setEnabled(ready)
+        actor = self.ctx.ledger.actor
+        self.save_button.setVisible(actor is not None and actor.can(Permission.EXPORT))  # 另存为 is an export
+        if actor is None or not actor.can(Permission.CASES_EDIT):
+            self.print_button.setEnabled(False)
+            self.archive_button.setEnabled(False)
         for widget in (self.fit_button, self.zoom_in_button, self.zoom_out_button, self.zoom_label):
             widget.setVisible(ready)
         self._update_zoom_label()
@@ -409,6 +415,11 @@ class PdfPreviewDialog(QDialog):
         if self.document_id is None:
             self._file(printed=True)
         else:
+            try:
+                case_documents.printed_copy(self.ctx.ledger, self.document_id)
+            except ZhzxError as exc:
+                self._say(exc.message, error=True)
+                return True
             self._say(self.tr("已送往打印机。"))
         return True
 
@@ -470,7 +481,7 @@ class PdfPreviewDialog(QDialog):
         data, case_id, doc_type, agreement_id = self.data, self.case_id, self.doc_type, self.agreement_id
 
         def job(ledger: Ledger, progress: Progress) -> Filed:
-            return case_documents.archive(ledger, case_id, doc_type, data, agreement_id=agreement_id)
+            return case_documents.archive(ledger, case_id, doc_type, data, agreement_id=agreement_id, printed=printed)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, ZhzxError):
@@ -527,9 +538,10 @@ class PdfPreviewDialog(QDialog):
         if self.data is None:
             return False
         try:
-            path.write_bytes(self.data)
-        except OSError as exc:
-            self._say(self.tr("保存失败：%1").replace("%1", exc.strerror or str(exc)), error=True)
+            case_documents.save_copy(self.ctx.ledger, self.data, path, case_id=self.case_id,
+                                     title=" ".join(p for p in (self.case_no, self.doc_title) if p))
+        except ZhzxError as exc:
+            self._say(exc.message, error=True)
             return False
         self.ctx.settings.set(keys.LAST_DIR, str(path.parent))
         self._say(self.tr("已保存到 %1").replace("%1", str(path)))

@@ -9,9 +9,14 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QListView, Q
 
 from zhzx_desktop.domain.citizen_id import parse_citizen_id
 from zhzx_desktop.domain.codes import code_table
-from zhzx_desktop.errors import UserError
+from zhzx_desktop.domain.masking import mask_phone
+from zhzx_desktop.domain.roles import Permission
+from zhzx_desktop.errors import KnownError, UserError
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.duplicate_prompt import DuplicatePrompt
+from zhzx_desktop.gui.dialogs.reveal_dialog import RevealDialog
+from zhzx_desktop.gui.drafts import Drafts
+from zhzx_desktop.gui.errors import show_error
 from zhzx_desktop.gui.forms.ui_resident_dialog import Ui_ResidentDialog
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -66,7 +71,10 @@ class ResidentDialog(QDialog):
         ui.category_list.setWrapping(True)
         ui.category_list.setResizeMode(QListView.ResizeMode.Adjust)
         ui.category_list.setSpacing(2)
+        hidden = residents.hidden_categories(ctx.ledger)  # sensitive ones, for a role without SENSITIVE_VIEW
         for entry in code_table("resident_category").entries:
+            if entry.code in hidden:
+                continue
             item = QListWidgetItem(entry.label + (_SENSITIVE_NOTE if entry.sensitive else ""))
             item.setData(Qt.ItemDataRole.UserRole, entry.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -85,6 +93,9 @@ class ResidentDialog(QDialog):
         ui.button_box.rejected.connect(self.reject)
         enter_navigation.install(self)
         self._on_id_number_changed()
+        self._gate()
+        if not self.read_only:  # nothing typed in a read-only form: no draft to keep or offer
+            Drafts.attach(self, f"resident:{resident_id or 'new'}", ctx.ledger)
 
     # ---- loading and reading the form ----
 
@@ -111,6 +122,53 @@ class ResidentDialog(QDialog):
             if item.data(Qt.ItemDataRole.UserRole) in data.categories:
                 item.setCheckState(Qt.CheckState.Checked)
         self._has_stored_id = bool(id_masked)
+
+    def _gate(self) -> None:
+        """The role decides: without REGISTER_EDIT the form only shows (no 保存); 查看完整号码 for a stored number
+        when the role has FULL_ID_VIEW."""
+        actor = self.ctx.ledger.actor
+        ui = self.ui
+        self.read_only = actor is None or not actor.can(Permission.REGISTER_EDIT)
+        self.reveal_button = ui.button_box.addButton(self.tr("查看完整号码…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.reveal_button.setObjectName("reveal_button")
+        self.reveal_button.setToolTip(self.tr("需填写查询事由，查看记入审计日志"))
+        self.reveal_button.setAutoDefault(False)
+        self.reveal_button.setVisible(bool(self.resident_id) and self._has_stored_id and actor is not None
+                                      and actor.can(Permission.FULL_ID_VIEW))
+        self.reveal_button.clicked.connect(self.open_reveal_dialog)
+        self.reveal_dialog: RevealDialog | None = None
+        if not self.read_only:
+            return
+        self.setWindowTitle(self.tr("居民信息（只读）"))
+        for edit in (ui.name_edit, ui.id_number_edit, ui.birth_date_edit, ui.phone_edit, ui.household_edit,
+                     ui.address_edit, ui.occupation_edit):
+            edit.setReadOnly(True)
+        ui.id_number_edit.setPlaceholderText(ui.id_number_edit.placeholderText().replace(self.tr("；不修改请留空"), ""))
+        ui.phone_edit.setText(mask_phone(ui.phone_edit.text()))  # REGISTER_VIEW: phones masked, like the lists
+        ui.notes_edit.setReadOnly(True)
+        for combo in (ui.id_type_combo, ui.sex_combo, ui.ethnicity_combo, ui.grid_combo, ui.relation_combo,
+                      ui.residence_type_combo):
+            combo.setEnabled(False)
+        for row in range(ui.category_list.count()):
+            item = ui.category_list.item(row)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable & ~Qt.ItemFlag.ItemIsEnabled
+                          if item.checkState() != Qt.CheckState.Checked
+                          else item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        ui.button_box.button(QDialogButtonBox.StandardButton.Save).hide()
+        ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("关闭"))
+
+    def open_reveal_dialog(self) -> RevealDialog | None:
+        """查看完整号码: asks the reason, then shows the number in that dialog only."""
+        if not self.resident_id:
+            return None
+        masked = self.ui.id_number_edit.placeholderText()
+        row = residents.get(self.ctx.ledger, self.resident_id)
+        dialog = RevealDialog(self.ctx, self.resident_id, self.ui.name_edit.text(),
+                              row.id_masked if row is not None else masked, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.reveal_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _connect_fields(self) -> None:
         ui = self.ui
@@ -217,6 +275,8 @@ class ResidentDialog(QDialog):
     # ---- saving ----
 
     def accept(self) -> None:
+        if self.read_only:
+            return
         if self.resident_id is None and not self._duplicates_confirmed:
             found = self._candidates()
             if any(c.same_id for c in found) or (found and self.validate(every_field=True)):
@@ -232,6 +292,9 @@ class ResidentDialog(QDialog):
                 self.changes = residents.update(self.ctx.ledger, self.resident_id, data)
         except UserError as exc:
             self.errors.show(exc)
+            return
+        except KnownError as exc:  # Forbidden: the role may not change the register
+            show_error(self, exc)
             return
         self.resident_saved.emit(self.changes)
         super().accept()

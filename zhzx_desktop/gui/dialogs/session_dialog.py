@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.case_intake_dialog import CaseForm, date_edit, error_label, line_edit, qdate, text_edit
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.services import cases
 from zhzx_desktop.services.changes import Changes
 
@@ -80,6 +81,7 @@ class SessionDialog(CaseForm):
             self.result_edit.setPlainText(row.result)
             self.recorder_edit.setText(row.recorder)
         self.held_edit.setFocus()
+        Drafts.attach(self, f"session:{session_id or case_id + ':new'}", ctx.ledger)
 
     def session_input(self) -> cases.SessionInput:
         return cases.SessionInput(

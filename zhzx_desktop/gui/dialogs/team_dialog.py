@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidgetItem, QWidge
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.context import GuiContext
+from zhzx_desktop.gui.drafts import Drafts
 from zhzx_desktop.gui.forms.ui_team_dialog import Ui_TeamDialog
 from zhzx_desktop.gui.widgets import enter_navigation
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -61,6 +62,7 @@ class TeamDialog(QDialog):
             self._load(team_id)
         self._show_leader()
         self.ui.name_edit.setFocus()
+        Drafts.attach(self, f"team:{team_id or 'new'}", ctx.ledger)
 
     def _load(self, team_id: str) -> None:
         team = teams.get(self.ctx.ledger, team_id)

@@ -60,8 +60,10 @@ class ResidentsPage(Page):
         self.category_combo = QComboBox()
         self.category_combo.setObjectName("category_filter")
         self.category_combo.addItem(self.tr("全部类别"), "")
+        hidden = residents.hidden_categories(ctx.ledger)  # sensitive ones, for a role without SENSITIVE_VIEW
         for entry in code_table("resident_category").entries:
-            self.category_combo.addItem(entry.label, entry.code)
+            if entry.code not in hidden:
+                self.category_combo.addItem(entry.label, entry.code)
         self.household_edit = QLineEdit()
         self.household_edit.setObjectName("household_filter")
         self.household_edit.setPlaceholderText(self.tr("户号"))

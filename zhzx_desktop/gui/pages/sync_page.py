@@ -507,7 +507,7 @@ class SyncPage(Page):
         from sync import bundle
 
         def job(ledger: Any, progress: Any) -> Any:
-            return bundle.export_bundle(ledger.store.path, Path(out_path))
+            return bundle.export_bundle_for(ledger, Path(out_path))
         self.ctx.runner.run(job, on_success=self._on_bundle_exported, label=self.tr("正在导出…"), parent=self,
                             cancellable=False)
 
