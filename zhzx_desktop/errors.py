@@ -29,6 +29,14 @@ class UserError(ZhzxError):
         return f"UserError(field={self.field!r}, code={self.code!r}, message={self.message!r})"
 
 
+class InvalidInput(UserError):
+    """Several fields are wrong at once; ``errors`` holds one ``UserError`` per field, in form order."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__(errors[0].field, errors[0].code, "；".join(e.message for e in errors))
+        self.errors = tuple(errors)
+
+
 class KnownError(ZhzxError):
     """An expected failure that is not the clerk's input: a missing data key, a locked or damaged database."""
 

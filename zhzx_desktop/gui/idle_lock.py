@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui import settings as keys
-from zhzx_desktop.gui.dialogs.change_password_dialog import add_field, as_form_errors, form_error_label, password_edit
+from zhzx_desktop.gui.dialogs.change_password_dialog import add_field, form_error_label, password_edit
 from zhzx_desktop.gui.dialogs.login_dialog import LoginDialog
 from zhzx_desktop.gui.settings import Settings
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
@@ -86,7 +86,7 @@ class LockDialog(QDialog):
         try:
             accounts.login(self.ledger, self.actor.username, self.password_edit.text())
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             self.password_edit.clear()
             self.password_edit.setFocus()
             return

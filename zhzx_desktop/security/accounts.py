@@ -18,7 +18,6 @@ import hmac
 import math
 import os
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -26,7 +25,7 @@ from typing import Protocol
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from zhzx_desktop.domain.roles import ACCOUNT_ROLES, ROLE_LABELS, Permission, Role
-from zhzx_desktop.errors import UserError
+from zhzx_desktop.errors import InvalidInput, UserError
 from zhzx_desktop.security import audit
 from zhzx_desktop.security.session import Actor, Session
 from zhzx_desktop.storage.db import Store
@@ -54,16 +53,6 @@ class Ledger(Protocol):
     def require(self, permission: Permission, what: str) -> Actor: ...
 
     def audit(self, action: str, **fields: object) -> int: ...
-
-
-class AccountInputError(UserError):
-    """Several fields (or several rules of one field) are wrong at once; ``errors`` holds one ``UserError`` each —
-    the same shape as ``services.fields.InvalidInput``, which this layer cannot import (the GUI passes
-    ``services.fields.InvalidInput(exc.errors)`` to ``FormErrors``)."""
-
-    def __init__(self, errors: Sequence[UserError]) -> None:
-        super().__init__(errors[0].field, errors[0].code, "；".join(e.message for e in errors))
-        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -167,7 +156,7 @@ PASSWORD_RULES = (f"密码至少{MIN_LENGTH}位，须包含大写字母、小写
 
 
 def check_password(password: str, username: str, current_hash: str | None = None) -> None:
-    """Raise ``AccountInputError`` (field ``password``, one error per broken rule) unless ``password`` keeps every rule."""
+    """Raise ``InvalidInput`` (field ``password``, one error per broken rule) unless ``password`` keeps every rule."""
     errors: list[UserError] = []
     if len(password) < MIN_LENGTH:
         errors.append(UserError("password", "password_too_short",
@@ -182,7 +171,7 @@ def check_password(password: str, username: str, current_hash: str | None = None
     if current_hash is not None and not errors and verify_password(password, current_hash):
         errors.append(UserError("password", "password_unchanged", "新密码不能与原密码相同"))
     if errors:
-        raise AccountInputError(errors)
+        raise InvalidInput(errors)
 
 
 def _check_username(username: str) -> str:
@@ -322,7 +311,7 @@ def accounts_exist(ledger: Ledger) -> bool:
 def _insert(ledger: Ledger, username: str, display_name: str, role: Role, password: str, must_change: bool) -> Account:
     conn = ledger.store.conn
     if conn.execute("SELECT 1 FROM accounts WHERE username = ?", (username,)).fetchone():
-        raise AccountInputError([UserError("username", "username_taken", f"用户名“{username}”已被使用，请换一个")])
+        raise InvalidInput([UserError("username", "username_taken", f"用户名“{username}”已被使用，请换一个")])
     now = _iso(_now())
     account_id = new_id()
     conn.execute("INSERT INTO accounts(id, username, display_name, role, password_hash, must_change, "
@@ -343,10 +332,10 @@ def _validated(username: str, display_name: str, role: Role | str, password: str
             values.append(None)
     try:
         check_password(password, str(values[0] or username.strip()))
-    except AccountInputError as exc:
+    except InvalidInput as exc:
         collector_errors.extend(exc.errors)
     if collector_errors:
-        raise AccountInputError(collector_errors)
+        raise InvalidInput(collector_errors)
     return str(values[0]), str(values[1]), Role(str(values[2]))
 
 
@@ -481,7 +470,7 @@ def change_password(ledger: Ledger, account_id: str, old: str, new: str) -> None
     """The account's own change: the current password proves who asks; the new one must keep every rule."""
     account, stored = _by_id(ledger, account_id)
     if not verify_password(old, stored):
-        raise AccountInputError([UserError("old_password", "wrong_password", "当前密码不正确")])
+        raise InvalidInput([UserError("old_password", "wrong_password", "当前密码不正确")])
     check_password(new, account.username, stored)
     with ledger.store.write() as conn:
         conn.execute("UPDATE accounts SET password_hash = ?, must_change = 0, password_changed_at = ?, "
@@ -536,7 +525,7 @@ def update_account(ledger: Ledger, account_id: str, *, display_name: str | None 
     if not new_active and account.active and actor.account_id == account.id:
         errors.append(UserError("active", "self_disable", "不能停用自己正在使用的账户"))
     if errors:
-        raise AccountInputError(errors)
+        raise InvalidInput(errors)
     changed = [label for label, before, after in (("姓名", account.display_name, new_name),
                                                   ("角色", account.role, new_role),
                                                   ("状态", account.active, new_active)) if before != after]
@@ -548,7 +537,7 @@ def update_account(ledger: Ledger, account_id: str, *, display_name: str | None 
                                   (account.id,)).fetchone()[0]
             if not others:
                 field = "role" if new_role != Role.ADMIN else "active"
-                raise AccountInputError([UserError(field, "last_admin",
+                raise InvalidInput([UserError(field, "last_admin",
                                               "这是最后一个可用的管理员账户，不能停用或改为其他角色；请先另设一个管理员")])
         conn.execute("UPDATE accounts SET display_name = ?, role = ?, active = ? WHERE id = ?",
                      (new_name, str(new_role), int(new_active), account.id))

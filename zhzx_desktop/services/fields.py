@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from zhzx_desktop.domain.codes import code_table
 from zhzx_desktop.domain.validation import field_label, max_length, parse_date, shown, too_long
+from zhzx_desktop.errors import InvalidInput as InvalidInput  # re-exported: the services raise it from here
 from zhzx_desktop.errors import UserError
 
 T = TypeVar("T")
@@ -21,14 +22,6 @@ _AMOUNT_RE = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
 SHORT_TEXT = 60
 LINE_TEXT = 200
 LONG_TEXT = 20000
-
-
-class InvalidInput(UserError):
-    """Several fields are wrong at once; ``errors`` holds one ``UserError`` per field, in form order."""
-
-    def __init__(self, errors: list[UserError]) -> None:
-        super().__init__(errors[0].field, errors[0].code, "；".join(e.message for e in errors))
-        self.errors = tuple(errors)
 
 
 class Collector:

@@ -11,7 +11,8 @@ import time_machine
 from zhzx_desktop.domain.roles import Role
 from zhzx_desktop.errors import Forbidden, UserError
 from zhzx_desktop.security import accounts
-from zhzx_desktop.security.accounts import AccountInputError, HashParams
+from zhzx_desktop.errors import InvalidInput
+from zhzx_desktop.security.accounts import HashParams
 from zhzx_desktop.security.session import Actor
 from zhzx_desktop.services.ledger import Ledger
 
@@ -87,7 +88,7 @@ def test_login_rehashes_a_password_hashed_under_older_parameters(ledger: Ledger,
     ("A1!" + "a" * 200, "password_too_long"),
 ])
 def test_each_rule_is_named(password: str, code: str) -> None:
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.check_password(password, "wangfang")
     assert code in {e.code for e in caught.value.errors}
     assert all(e.field == "password" for e in caught.value.errors)
@@ -99,26 +100,26 @@ def test_three_kinds_of_eight_characters_pass(password: str) -> None:
 
 
 def test_rule_messages_are_chinese_and_name_the_rule() -> None:
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.check_password("wf", "wf")
     text = caught.value.message
     assert "至少8位" in text and "大写字母、小写字母、数字、符号" in text and "用户名" in text
 
 
 def test_a_new_password_differs_from_the_current_one(ledger: Ledger, clerk: accounts.Account) -> None:
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.change_password(ledger, clerk.id, CLERK_PW, CLERK_PW)
     assert caught.value.errors[0].code == "password_unchanged"
 
 
 def test_account_fields_are_checked_together(ledger: Ledger, admin: Actor) -> None:
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.create_account(ledger, "a b", "", "superuser", "short")
     assert {e.field for e in caught.value.errors} == {"username", "display_name", "role", "password"}
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.create_account(ledger, "system", "命令行", Role.CLERK, CLERK_PW)
     assert caught.value.errors[0].code == "username_reserved"
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.create_account(ledger, "ADMIN", "另一个", Role.CLERK, CLERK_PW)
     assert caught.value.errors[0].code == "username_taken"
 
@@ -258,7 +259,7 @@ def test_a_password_older_than_90_days_must_change(ledger: Ledger, admin: Actor)
 
 
 def test_change_password_needs_the_current_one(ledger: Ledger, clerk: accounts.Account) -> None:
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.change_password(ledger, clerk.id, "Wrong#2026", "Xin#Mima2026")
     assert caught.value.errors[0].field == "old_password"
     assert accounts.get_account(ledger, clerk.id).must_change
@@ -279,16 +280,16 @@ def test_reset_sets_a_new_initial_password(ledger: Ledger, admin: Actor, clerk: 
 
 def test_the_last_active_admin_can_be_neither_demoted_nor_disabled(ledger: Ledger, admin: Actor) -> None:
     assert admin.account_id is not None
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.update_account(ledger, admin.account_id, role=Role.DIRECTOR)
     assert caught.value.errors[0].code == "last_admin"
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.update_account(ledger, admin.account_id, active=False)
     assert caught.value.errors[0].code == "last_admin"
     second = accounts.create_account(ledger, "admin2", "周敏", Role.ADMIN, "Zhou#Min2026")
     accounts.update_account(ledger, admin.account_id, role=Role.DIRECTOR)
     assert accounts.get_account(ledger, admin.account_id).role == Role.DIRECTOR
-    with pytest.raises(AccountInputError):  # now the second is the last one
+    with pytest.raises(InvalidInput):  # now the second is the last one
         accounts.update_account(ledger, second.id, active=False)
     assert accounts.get_account(ledger, second.id).active is True
 
@@ -297,7 +298,7 @@ def test_the_last_admin_counts_only_active_admins(ledger: Ledger, admin: Actor) 
     assert admin.account_id is not None
     second = accounts.create_account(ledger, "admin2", "周敏", Role.ADMIN, "Zhou#Min2026")
     accounts.update_account(ledger, second.id, active=False)
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.update_account(ledger, admin.account_id, role=Role.AUDITOR)
     assert caught.value.errors[0].code == "last_admin"
 
@@ -306,7 +307,7 @@ def test_nobody_disables_their_own_account(ledger: Ledger, admin: Actor) -> None
     assert admin.account_id is not None
     accounts.create_account(ledger, "admin2", "周敏", Role.ADMIN, "Zhou#Min2026")
     ledger.session.actor = admin
-    with pytest.raises(AccountInputError) as caught:
+    with pytest.raises(InvalidInput) as caught:
         accounts.update_account(ledger, admin.account_id, active=False)
     assert caught.value.errors[0].code == "self_disable"
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.widgets.form_errors import FormErrors
 from zhzx_desktop.security import accounts
-from zhzx_desktop.services.fields import InvalidInput
 from zhzx_desktop.services.ledger import Ledger
 
 RULES_STYLE = "color: #555555;"
@@ -64,13 +63,6 @@ def form_error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("form_error")
     return label
-
-
-def as_form_errors(exc: UserError) -> UserError:
-    """``accounts.AccountInputError`` → ``services.fields.InvalidInput`` (what ``FormErrors.show`` spreads over fields)."""
-    if isinstance(exc, accounts.AccountInputError):
-        return InvalidInput(list(exc.errors))
-    return exc
 
 
 def confirm_error(password: str, confirm: str) -> UserError | None:
@@ -148,7 +140,7 @@ class ChangePasswordDialog(QDialog):
         try:
             accounts.change_password(self.ledger, self.account_id, old, new)
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             return
         self._current = new
         super().accept()

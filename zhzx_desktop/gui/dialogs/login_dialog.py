@@ -22,7 +22,6 @@ from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.dialogs.change_password_dialog import (
     ChangePasswordDialog,
     add_field,
-    as_form_errors,
     confirm_error,
     form_error_label,
     line_edit,
@@ -121,7 +120,7 @@ class LoginDialog(QDialog):
                 self.first_run = False
             result = accounts.login(self.ledger, username, password)
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             self.password_edit.clear()
             self.password_edit.setFocus()
             return

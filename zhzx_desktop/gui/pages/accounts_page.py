@@ -25,7 +25,6 @@ from zhzx_desktop.errors import UserError, ZhzxError
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.change_password_dialog import (
     add_field,
-    as_form_errors,
     confirm_error,
     form_error_label,
     line_edit,
@@ -136,7 +135,7 @@ class NewAccountDialog(QDialog):
                                                    self.display_name_edit.text(), str(self.role_combo.currentData()),
                                                    self.password_edit.text())
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             return
         super().accept()
 
@@ -179,7 +178,7 @@ class ResetPasswordDialog(QDialog):
         try:
             accounts.reset_password(self.ledger, self.account.id, self.password_edit.text())
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             return
         super().accept()
 
@@ -217,7 +216,7 @@ class EditAccountDialog(QDialog):
                                                    role=str(self.role_combo.currentData()),
                                                    active=not self.active_check.isChecked())
         except UserError as exc:
-            self.errors.show(as_form_errors(exc))
+            self.errors.show(exc)
             return
         super().accept()
 
