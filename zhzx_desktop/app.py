@@ -21,6 +21,7 @@ def run_gui(db_path: Path) -> int:
     from zhzx_desktop.gui.dialogs.login_dialog import run_login
     from zhzx_desktop.gui.dialogs.restore_dialog import recover_if_damaged, watch_integrity
     from zhzx_desktop.gui.errors import show_error
+    from zhzx_desktop.gui.garbage import GuiGarbageCollector
     from zhzx_desktop.gui.main_window import MainWindow
     from zhzx_desktop.gui.operations import ThreadRunner
     from zhzx_desktop.gui.qt_log import route_qt_messages
@@ -34,6 +35,7 @@ def run_gui(db_path: Path) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setApplicationVersion(__version__)
+    GuiGarbageCollector(app)  # Qt objects in reference cycles are freed between events, never inside one
     log.info("starting %s %s on %s", APP_NAME, __version__, db_path)
     folders = _backup_folders(db_path, Settings(paths.config_dir() / "settings.ini"))
     if recover_if_damaged(db_path, folders) is False:  # damaged (integrity check) and the clerk chose 退出
