@@ -58,6 +58,7 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "satisfaction",
     "jc_result",
     "grid_worker_role",
+    "prevention_kind",
     "gbt2260_provinces",
     "gbt2260_counties",
 )

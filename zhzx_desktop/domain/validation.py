@@ -146,6 +146,14 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "mediators": "调解员",
     "committee": "调委会设置",
     "committee_name": "调委会名称",
+    "village_name": "村名称",
+    "village_code": "统计用区划代码",
+    "prevention": "预防效果",
+    "difficult": "疑难案件",
+    "escalated_on": "上报镇综治中心日期",
+    "disputes_found": "排查发现纠纷数",
+    "disputes_prevented": "预防纠纷数",
+    "month": "月份",
     "case_prefix": "案号前缀",
     "case_block": "本机号段",
     "retention": "保管期限",
@@ -255,6 +263,7 @@ MAX_LENGTHS: Final[dict[str, int]] = {
     "follow_up_visitor": 60,
     # committee settings
     "committee_name": 60,
+    "village_name": 60,
     "case_prefix": 20,
     "retention": 20,
 }

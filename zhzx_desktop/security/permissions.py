@@ -25,18 +25,20 @@ TABLE_PERMISSIONS: dict[str, Permission] = {
                      "team_members", "team_activities", "activity_participants"), Permission.REGISTER_EDIT),
     **dict.fromkeys(("cases", "case_parties", "case_mediators", "case_sessions", "agreements", "installments",
                      "follow_ups", "case_documents"), Permission.CASES_EDIT),
+    "monthly_reports": Permission.EXPORT,  # a 月报 leaves the village
 }
 
 # How a refusal names what was not allowed (Chinese, for the message and the audit entry).
 _WHAT: dict[Permission, str] = {
     Permission.REGISTER_EDIT: "修改居民台账（居民、户、网格、队伍）",
     Permission.CASES_EDIT: "修改调解案件",
+    Permission.EXPORT: "上报月报",
 }
 
 
 def needed(tables: set[str]) -> list[Permission]:
-    """The permissions a write touching ``tables`` needs, in a stable order (a table missing from the map needs both
-    edit permissions: better refused than let through)."""
+    """The permissions a write touching ``tables`` needs, in a stable order (a table missing from the map needs every
+    permission of the map: better refused than let through)."""
     out: set[Permission] = set()
     for table in tables:
         permission = TABLE_PERMISSIONS.get(table)

@@ -21,9 +21,9 @@ CAPTURED_TABLES = (
     "grids", "households", "residents", "resident_categories", "grid_workers",
     "teams", "team_members", "team_activities", "activity_participants",
     "cases", "case_parties", "case_mediators", "case_sessions", "agreements", "installments", "follow_ups",
-    "case_documents",
+    "case_documents", "monthly_reports",
 )
-_V1_TABLES = CAPTURED_TABLES[:-1]
+_V1_TABLES = CAPTURED_TABLES[:-2]
 
 
 def _v1(conn: sqlite3.Connection) -> None:
@@ -76,7 +76,13 @@ def _v5(conn: sqlite3.Connection) -> None:
     _run_script(conn, "schema_v5.sql")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(conn: sqlite3.Connection) -> None:
+    _run_script(conn, "schema_v6.sql")
+    for table in ("cases", "team_activities", "monthly_reports"):  # new columns or new
+        capture.install(conn, table)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 LATEST = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ from zhzx_desktop.errors import KnownError
 from zhzx_desktop.security.field_crypto import FieldCipher
 from zhzx_desktop.services import backups, demo, residents
 from zhzx_desktop.services.ledger import Ledger, open_ledger
+from zhzx_desktop.storage import migrations
 from zhzx_desktop.storage.db import Store
 
 T0 = datetime(2026, 11, 23, 8, 30, 0).astimezone()
@@ -45,7 +46,7 @@ def test_round_trip_restores_the_same_rows_and_the_ids_still_decrypt(filled: Led
     assert made.path.name == f"zhzx-{filled.store.meta('db_id')[:8]}-20261123-083000.zbk"  # type: ignore[index]
     header = backups.read_header(made.path)
     assert header.db_id == filled.store.meta("db_id") and header.key_check == filled.store.meta("key_check")
-    assert header.schema_version == 5 and header.escrow is None and header.size > 0
+    assert header.schema_version == migrations.LATEST and header.escrow is None and header.size > 0
     assert b"SQLite format" not in made.path.read_bytes()  # encrypted
     assert not list(filled.store.path.parent.glob(".*.tmp"))  # the plain temp is gone
     expected = _rows(filled.store.path, "residents")
