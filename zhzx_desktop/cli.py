@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = verbs.add_parser("gui", help="打开工作台（默认）")
     _db_options(gui, required=False)
+    gui.add_argument("--training", action="store_true",
+                     help="训练模式：在单独的沙盒数据库（虚构数据，首次使用时生成）里练习，不影响真实台账，也不会上报")
 
     demo = verbs.add_parser("demo", help="生成演示数据库（虚构的人员，身份证号校验位有效）")
     _db_options(demo, required=True)
@@ -116,12 +118,50 @@ def build_parser() -> argparse.ArgumentParser:
     receipt = sync_verbs.add_parser("import-receipt", help="导入县里返回的回执文件")
     receipt.add_argument("file", type=Path, help="回执文件")
     _db_options(receipt, required=True)
+    _report_verbs(verbs)
     _backup_verbs(verbs)
     _audit_verbs(verbs)
     from zhzx_desktop import cli_escrow
 
     cli_escrow.add_parsers(verbs)  # escrow set-key|status, recover request|apply
     return parser
+
+
+def _report_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    reporter = verbs.add_parser("report", help="统计报表（月报）")
+    report_verbs = reporter.add_subparsers(dest="report_verb", required=True)
+    monthly = report_verbs.add_parser("monthly", help="人民调解工作统计月报：生成 PDF 或 Excel（--send 同时记入上报，随下次同步送县里）")
+    monthly.add_argument("--month", required=True, metavar="YYYY-MM", help="统计月份，如 2026-10")
+    _db_options(monthly, required=True)
+    monthly.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|FILE.xlsx",
+                         help="输出文件：.pdf 或 .xlsx")
+    monthly.add_argument("--send", action="store_true", help="同时记入上报（下次同步时送县里；同一月份再次上报会替换）")
+    monthly.add_argument("--json", action="store_true", help="另把数字以 JSON 输出到标准输出")
+
+
+def _report(args: argparse.Namespace) -> int:
+    """``report monthly``: compute the month's figures, write the PDF or Excel file, optionally record the submission."""
+    from zhzx_desktop.services import reports
+
+    month = reports.check_month(args.month)
+    if args.out.suffix.lower() not in (".pdf", ".xlsx"):
+        raise UserError("out", "bad_suffix", "--out 应为 .pdf 或 .xlsx 文件")
+    from zhzx_desktop.documents.monthly_report import percent_text
+
+    with _open(args) as ledger:
+        report = reports.compute(ledger, month)
+        reports.export(ledger, report, args.out)
+        sent = reports.submit(ledger, report) if args.send else None
+    print(f"{month} 月报：受理 {report.accepted} 件，调解成功 {report.succeeded} 件，"
+          f"成功率 {percent_text(report.success_rate)} → {args.out}")
+    if report.zero:
+        print("本月为零上报（没有受理、履行、司法确认或排查）")
+    if sent is not None:
+        print("已记入上报，下次同步时送县里")
+    if args.json:
+        json.dump(reports.to_json(report), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return 0
 
 
 def _backup_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -149,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verb in (None, "gui"):
             from zhzx_desktop.app import run_gui
 
-            return run_gui(_db_path(args) if args.verb == "gui" else paths.default_db_path())
+            return run_gui(_db_path(args) if args.verb == "gui" else paths.default_db_path(),
+                           training=bool(getattr(args, "training", False)))
         if args.verb == "demo":
             return _demo(args)
         if args.verb == "list":
@@ -166,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sync(args)
         if args.verb in ("backup", "restore", "check"):
             return _backups(args)
+        if args.verb == "report":
+            return _report(args)
         if args.verb == "audit":
             return _audit(args)
         if args.verb in ("escrow", "recover"):
@@ -482,6 +525,22 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_training_db(db: Path) -> bool:
+    """A 训练模式 sandbox (``app_meta.training = 1``, gui/training.py): never enrolled nor synced."""
+    import sqlite3
+
+    if not db.is_file():
+        return False
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT v FROM app_meta WHERE k = 'training'").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == "1"
+
+
 def _sync(args: argparse.Namespace) -> int:
     """``sync enroll|run|status|export-bundle|import-receipt`` (docs: /tmp/lead/sync_api.md)."""
     from zhzx_desktop.security import keys
@@ -492,6 +551,8 @@ def _sync(args: argparse.Namespace) -> int:
     db = _db_path(args)
     if args.sync_verb != "enroll" and not db.exists():
         raise KnownError(f"数据库文件不存在：{db}")
+    if _is_training_db(db):
+        raise KnownError("这是训练模式的数据库：数据都是虚构的，不能注册到县平台，也不会同步或上报。")
     if args.sync_verb == "enroll":
         from sync import client
 

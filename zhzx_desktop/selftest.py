@@ -3,7 +3,8 @@
 Opens a temporary database, registers a synthetic resident and finds it by pinyin, checks that no ID number is
 stored in clear, round-trips a secret through keyring, renders a 人民调解协议书 (generated data) through the document
 builders with an embedded Chinese font, opens the main window offscreen, opens that agreement in QtPdf (the
-preview and print path), and checks the sync's TLS, gzip and sealed USB bundle.
+preview and print path), checks the sync's TLS, gzip and sealed USB bundle, loads Qt's Chinese translations and
+the application icons, and sorts Chinese names by pinyin (ICU collation).
 """
 
 from __future__ import annotations
@@ -116,6 +117,55 @@ def _check_preview(work: Path) -> None:
     assert inked > 20, "the first page rendered blank"
 
 
+def _check_translations(work: Path) -> None:
+    """Qt's own words in Chinese (qtbase_zh_CN from the bundle): the standard buttons the clerk clicks."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from zhzx_desktop.gui.translations import install
+
+    app = QApplication.instance() or QApplication([APP_NAME])
+    loaded = install(app)
+    assert loaded, "qtbase_zh_CN.qm not found"
+    for context, english, chinese in (("QPlatformTheme", "Cancel", "取消"), ("QPlatformTheme", "OK", "确定"),
+                                      ("QFileDialog", "Open", "打开")):
+        said = QCoreApplication.translate(context, english)
+        assert said == chinese, f"Qt says {said!r} for {english!r} after loading {loaded}"
+
+
+def _check_icons(work: Path) -> None:
+    """The application icon in every size (PNG) and the Windows ICO, read through Qt's image plugins."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from zhzx_desktop.gui.icons import SIZES, app_icon
+    from zhzx_desktop.paths import resource_dir
+
+    QApplication.instance() or QApplication([APP_NAME])
+    folder = resource_dir() / "icons"
+    for size in SIZES:
+        image = QImage(str(folder / f"app_{size}.png"))
+        assert image.width() == size, f"app_{size}.png is {image.width()} px wide"
+    icon = app_icon()  # what the app shows
+    ico = QImage(str(folder / "app.ico"))  # the ico image format plugin
+    assert not ico.isNull(), "app.ico unreadable (imageformats/qico missing?)"
+    pixmap = icon.pixmap(32, 32)
+    inked = sum(1 for x in range(32) for y in range(32) if pixmap.toImage().pixelColor(x, y).alpha() > 0)
+    assert inked > 200, f"the 32 px icon is nearly empty ({inked} pixels)"
+
+
+def _check_collation(work: Path) -> None:
+    """Chinese sorting by pinyin through Qt's ICU (the bundle carries only the zh/en locale data)."""
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    names = ["张三", "李四", "王五", "阿强"]
+    ordered = sorted(names, key=collator.sortKey)
+    assert ordered == ["阿强", "李四", "王五", "张三"], f"Chinese collation gave {ordered}"
+
+
 def _check_sync(work: Path) -> None:
     """The sync's parts a frozen build could drop: TLS with the system's CA store, gzip JSON, a sealed USB bundle."""
     import ssl
@@ -135,6 +185,7 @@ def _check_sync(work: Path) -> None:
 CHECKS: tuple[tuple[str, Callable[[Path], None]], ...] = (
     ("数据库与加密", _check_store), ("密钥存储 keyring", _check_keyring), ("中文PDF", _check_pdf),
     ("界面", _check_window), ("PDF预览 QtPdf", _check_preview), ("同步 https与U盘数据包", _check_sync),
+    ("Qt中文翻译", _check_translations), ("图标", _check_icons), ("中文排序 ICU", _check_collation),
 )
 
 

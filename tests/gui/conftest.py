@@ -1,4 +1,4 @@
-"""GUI fixtures: a temp settings file, the inline runner, the context every page gets."""
+"""GUI fixtures: a temp settings file, the inline runner, the context every page gets, the county server."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.sync import harness
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.garbage import GuiGarbageCollector
 from zhzx_desktop.gui.operations import InlineRunner
@@ -34,3 +35,13 @@ def ctx(ledger: Ledger, settings: Settings) -> Iterator[GuiContext]:
     runner = InlineRunner(ledger)
     yield GuiContext(ledger, runner, settings)
     runner.shutdown()
+
+
+@pytest.fixture
+def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[harness.ServerThread]:
+    """The real county server on loopback, with the test village."""
+    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
+    server = harness.ServerThread(tmp_path / "county.db")
+    harness.add_village(server.store)
+    yield server
+    server.stop()

@@ -299,3 +299,34 @@ def test_small_forms(qtbot, ctx: GuiContext, village: Village) -> None:  # type:
     close = page.open_close_dialog()
     assert close is not None and close.note_label.text().startswith("注意：结案还缺")
     _shot(close, "dialog_close")
+
+
+def test_intake_records_prevention_and_difficult_and_reloads_them(  # type: ignore[no-untyped-def]
+        qtbot, ctx: GuiContext, village: Village) -> None:
+    dialog = CaseIntakeDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert dialog.prevention_combo.currentText() == "（无）" and not dialog.difficult_check.isChecked()
+    dialog.source_combo.setCurrentIndex(1)
+    dialog.type_combo.setCurrentIndex(2)
+    dialog.summary_edit.setPlainText("两家因宅基地界址争执，扬言动手，经调解平息。")
+    dialog.party_editor.add_resident(village.parties[0])
+    dialog.party_editor.add_resident(village.parties[1])
+    dialog.people_spin.setValue(6)
+    dialog.prevention_combo.setCurrentIndex(dialog.prevention_combo.findData("01"))
+    dialog.difficult_check.setChecked(True)
+    _save(dialog)
+    assert not dialog.isVisible() and dialog.changes is not None and dialog.changes.row_id
+    case_id = dialog.changes.row_id
+    detail = cases.get_case(ctx.ledger, case_id)
+    assert (detail.prevention, detail.difficult, detail.people_involved) == ("01", True, 6)
+    again = CaseIntakeDialog(ctx, case_id)
+    qtbot.addWidget(again)
+    assert again.prevention_combo.currentText() == "防止民间纠纷转化为刑事案件" and again.difficult_check.isChecked()
+    again.prevention_combo.setCurrentIndex(0)
+    again.difficult_check.setChecked(False)
+    again.open()
+    _save(again)
+    assert not again.isVisible()
+    detail = cases.get_case(ctx.ledger, case_id)
+    assert (detail.prevention, detail.difficult) == (None, False)

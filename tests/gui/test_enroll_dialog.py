@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,15 +13,6 @@ from sync import status
 from tests.sync import harness
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.dialogs.enroll_dialog import THREAD_NAME, EnrollDialog
-
-
-@pytest.fixture
-def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[harness.ServerThread]:
-    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
-    server = harness.ServerThread(tmp_path / "county.db")
-    harness.add_village(server.store)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -26,12 +26,12 @@ def _window(qtbot, ctx: GuiContext) -> MainWindow:
 def test_navigation_lists_the_pages_and_opens_on_today(qtbot, ctx: GuiContext) -> None:
     window = _window(qtbot, ctx)
     titles = [window.ui.nav_list.item(i).text() for i in range(window.ui.nav_list.count())]
-    assert titles == ["今天要办", "居民", "户", "网格", "队伍", "调解", "同步", "账户", "审计", "备份"]
+    assert titles == ["统计", "今天要办", "居民", "户", "网格", "队伍", "调解", "同步", "账户", "审计", "备份"]
     assert window.ui.nav_list.currentRow() == TODAY and isinstance(window.current_page(), TodayPage)
     assert window._pages[RESIDENTS] is None  # the other pages are built when first opened
-    window.ui.nav_list.setCurrentRow(4)
-    assert window.current_page() is window.page(4) and window.ui.page_stack.currentWidget() is window.page(4)
-    assert window.page(4).title == "队伍" and window.ui.page_stack.count() == len(titles)
+    window.ui.nav_list.setCurrentRow(5)
+    assert window.current_page() is window.page(5) and window.ui.page_stack.currentWidget() is window.page(5)
+    assert window.page(5).title == "队伍" and window.ui.page_stack.count() == len(titles)
 
 
 def test_status_bar_counts_residents_and_unreported_changes(qtbot, ctx: GuiContext) -> None:
@@ -69,7 +69,7 @@ def test_a_save_on_one_page_refreshes_the_status_and_the_list(qtbot, ctx: GuiCon
 def test_geometry_is_remembered_and_the_window_reopens_on_today(qtbot, ctx: GuiContext, settings: Settings) -> None:
     window = _window(qtbot, ctx)
     window.show()
-    window.ui.nav_list.setCurrentRow(3)  # 网格 (wider than 今天要办): the window keeps what the clerk left
+    window.ui.nav_list.setCurrentRow(4)  # 网格 (wider than 今天要办): the window keeps what the clerk left
     window.resize(window.minimumSizeHint().width(), 480)  # the offscreen screen is 800 px wide
     saved = (window.width(), window.height())
     window.close()

@@ -90,7 +90,7 @@ def test_mediator_households_page_is_read_only(qtbot, ctx: GuiContext) -> None:
     households.create(ctx.ledger, households.HouseholdInput(grid_id=grid, household_no="0001"))
     _as(ctx, Role.MEDIATOR)
     window = _window(qtbot, ctx)
-    page = window.show_page(2)
+    page = window.show_page(3)
     assert isinstance(page, HouseholdsPage)
     for name in ("new_household_button", "edit_household_button", "move_in_button", "dissolve_button"):
         assert _button(page, name).isHidden(), name

@@ -33,15 +33,6 @@ from zhzx_desktop.services.residents import ResidentInput
 
 
 @pytest.fixture
-def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[harness.ServerThread]:
-    monkeypatch.setenv("ZHZX_STATE_DIR", str(tmp_path / "sync-state"))
-    server = harness.ServerThread(tmp_path / "county.db")
-    harness.add_village(server.store)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def page(qtbot, ctx: GuiContext) -> Iterator[SyncPage]:
     worker = SyncWorker(ctx.ledger.store.path, interval_minutes=0)
     sync_page = SyncPage(ctx, worker)
@@ -313,7 +304,7 @@ def test_in_the_window_the_page_rereads_when_shown_again(qtbot, ctx: GuiContext)
     page = window.show_page(SYNC)
     assert isinstance(page, SyncPage)
     before = page.records_model.rowCount()
-    window.show_page(1)  # 居民
+    window.show_page(2)  # 居民
     _register(ctx, "钱国华", 11)
     window.apply(Changes(residents=True))
     assert page.records_model.rowCount() == before  # not shown: no outbox-wide query now

@@ -408,3 +408,23 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx: GuiContext, people: di
         teams.activities(ledger, team)[1].participant_names[:3]) + "等"
     assert _column(activity_model, 4)[1] == "夜间 巡逻"  # one line in the table
     qtmodeltester.check(activity_model)
+
+
+def test_an_activity_dialog_records_and_reloads_the_dispute_counts(make_page, people: dict[str, str],
+                                                                    ledger: Ledger) -> None:
+    team = _team(ledger, people)
+    page = make_page()
+    dialog = page.open_activity_dialog()
+    assert isinstance(dialog, ActivityDialog)
+    assert dialog.ui.disputes_found_spin.value() == 0 and dialog.ui.disputes_found_spin.suffix() == " 件"
+    dialog.ui.kind_combo.setCurrentIndex(dialog.ui.kind_combo.findData("03"))
+    dialog.ui.disputes_found_spin.setValue(5)
+    dialog.ui.disputes_prevented_spin.setValue(2)
+    _save(dialog)
+    assert not dialog.isVisible()
+    [logged] = teams.activities(ledger, team)
+    assert (logged.disputes_found, logged.disputes_prevented) == (5, 2)
+    page.activity_table.selectRow(0)
+    again = page.edit_activity()
+    assert isinstance(again, ActivityDialog)
+    assert (again.ui.disputes_found_spin.value(), again.ui.disputes_prevented_spin.value()) == (5, 2)

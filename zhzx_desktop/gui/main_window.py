@@ -1,4 +1,4 @@
-"""The main window: navigation (今天要办、居民、户、网格、队伍、调解、同步), one page per entry, opening on 今天要办; a
+"""The main window: navigation (统计、今天要办、居民、户、网格、队伍、调解、同步), one page per entry, opening on 今天要办; a
 设置 menu (调委会设置); a status bar with the register size, the duties due and the sync state with the county;
 remembered geometry; Ctrl+F / Ctrl+N for the current page. It owns the background ``SyncWorker`` (its own thread):
 a finished sync refreshes every page, and closing the window first reports what is pending (at most
@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from zhzx_desktop.gui.pages.cases_page import CasesPage
     from zhzx_desktop.gui.pages.residents_page import ResidentsPage
     from zhzx_desktop.gui.pages.sync_page import SyncPage
+
+
+def _dashboard(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui.pages.dashboard_page import DashboardPage
+    return DashboardPage(ctx)
 
 
 def _residents(ctx: GuiContext) -> Page:
@@ -75,6 +80,9 @@ def _backup(ctx: GuiContext) -> Page:
 
 
 def _sync(ctx: GuiContext) -> Page:
+    from zhzx_desktop.gui import training
+    if training.is_training(ctx.ledger):  # 训练模式: never synced; the page says so and refuses
+        return training.TrainingSyncPage(ctx)
     from zhzx_desktop.gui.pages.sync_page import SyncPage
     return SyncPage(ctx)  # the window attaches its sync worker (MainWindow.page)
 
@@ -83,12 +91,12 @@ def _sync(ctx: GuiContext) -> Page:
 # 今天要办; the other pages are built (and their modules imported) when first opened, so start-up pays only for the
 # page the clerk sees first. Entries the role lacks are hidden.
 PAGES: tuple[tuple[str, Callable[[GuiContext], Page], Permission | None], ...] = (
-    ("今天要办", TodayPage, Permission.CASES_VIEW), ("居民", _residents, Permission.REGISTER_VIEW),
+    ("统计", _dashboard, Permission.CASES_VIEW), ("今天要办", TodayPage, Permission.CASES_VIEW), ("居民", _residents, Permission.REGISTER_VIEW),
     ("户", _households, Permission.REGISTER_VIEW), ("网格", _grids, Permission.REGISTER_VIEW),
     ("队伍", _teams, Permission.REGISTER_VIEW), ("调解", _cases, Permission.CASES_VIEW),
     ("同步", _sync, None), ("账户", _accounts, Permission.ACCOUNTS_MANAGE), ("审计", _audit, Permission.AUDIT_VIEW),
     ("备份", _backup, Permission.BACKUP_MANAGE))
-TODAY, RESIDENTS, CASES, SYNC, ACCOUNTS, AUDIT, BACKUP = 0, 1, 5, 6, 7, 8, 9
+DASHBOARD, TODAY, RESIDENTS, CASES, SYNC, ACCOUNTS, AUDIT, BACKUP = 0, 1, 2, 6, 7, 8, 9, 10
 OVERDUE_COLOR = QColor("#c0392b")
 EXIT_SYNC_SECONDS = 10  # closing waits at most this long for the last sync
 
@@ -142,6 +150,9 @@ class MainWindow(QMainWindow):
         self.committee_action.setObjectName("committee_action")
         self.committee_action.setToolTip(self.tr("调委会名称、案号前缀、本机号段、协议书选项、打印字体"))
         self.committee_action.triggered.connect(self.open_committee_dialog)
+        self.village_action = settings_menu.addAction(self.tr("本村名称和区划代码…"))
+        self.village_action.setObjectName("village_action")
+        self.village_action.triggered.connect(self.open_village_dialog)
         self._build_account_menu()  # 账户: 修改密码, 锁定屏幕, 切换用户, 退出登录; the idle lock; 当前用户 in the status bar
         self.today_page.due_counted.connect(self._on_today_page_due_counted)
         self.today_page.case_requested.connect(self.show_case)
@@ -169,6 +180,8 @@ class MainWindow(QMainWindow):
             page.changed.connect(self.apply)
             if index == SYNC:
                 self._attach_sync_worker(page)
+            if index == DASHBOARD:  # a case among the records behind a figure (or an early warning)
+                page.case_requested.connect(self.show_case)  # type: ignore[attr-defined]
             placeholder = self.ui.page_stack.widget(index)
             self.ui.page_stack.insertWidget(index, page)
             self.ui.page_stack.removeWidget(placeholder)
@@ -258,6 +271,8 @@ class MainWindow(QMainWindow):
             if visible:
                 nav.setCurrentRow(visible[0])
         self.committee_action.setVisible(gating.allowed(actor, Permission.CASES_EDIT))
+        self.village_action.setVisible(gating.allowed(actor, Permission.CASES_EDIT)
+                                       or gating.allowed(actor, Permission.ACCOUNTS_MANAGE))
         self.due_label.setVisible(gating.allowed(actor, Permission.CASES_VIEW))
         if hasattr(self, "current_user_label"):  # the 账户 part: 当前用户 in the status bar, the account actions
             self.show_current_user()
@@ -362,6 +377,14 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_village_dialog(self) -> QDialog:
+        """设置 → 本村名称和区划代码… (set in the first-run wizard; printed on the 月报)."""
+        from zhzx_desktop.gui.dialogs.setup_wizard import VillageDialog
+        dialog = VillageDialog(self.ctx.ledger, self)
+        self.village_dialog = dialog
+        dialog.open()
+        return dialog
+
     def update_status(self) -> None:
         total = residents.count(self.ctx.ledger)
         self.count_label.setText(self.tr("在册居民 %1 人").replace("%1", f"{total:,}"))
@@ -449,5 +472,7 @@ class MainWindow(QMainWindow):
         self.ctx.settings.sync()
         super().closeEvent(event)
         if event.isAccepted():
+            self.backup_timer.stop()  # the window outlives its ledger (退出登录, 训练模式): nothing may fire on it
+            self.idle_lock.timer.stop()
             self.sync_worker.shutdown(timeout=2.0)
             self.ctx.runner.shutdown()

@@ -48,10 +48,12 @@ ACTIONS: dict[str, str] = {
     # the people's data
     "edit": "修改", "view_full_id": "查看完整号码", "print": "打印", "archive": "存入卷宗", "export": "导出",
     "import": "导入", "merge": "合并", "undo": "撤销", "status": "更改状态", "delete": "删除",
+    "report_submitted": "上报月报",
     # the system
     "sync": "同步", "backup": "备份", "restore": "恢复备份", "check": "检查数据库", "migrate": "升级数据库",
     "key_escrowed": "托管数据密钥", "key_recovery_requested": "申请恢复密钥", "key_recovered": "恢复数据密钥",
     "audit_verified": "校验审计日志", "denied": "无权操作",
+    "escalate": "上报镇综治中心",  # 研判 (services/warnings.py)
 }
 # Verbs that already say the attempt failed: their sentence gets no extra "失败".
 _FAILURE_VERBS = frozenset({"login_failed", "account_locked", "denied"})
@@ -63,7 +65,7 @@ OBJECT_TYPES: dict[str, str] = {
     "team_activities": "队伍活动", "activity_participants": "活动参加人", "case_parties": "当事人",
     "case_mediators": "调解员", "case_sessions": "调查调解记录", "agreements": "调解协议", "installments": "履行分期",
     "follow_ups": "回访", "case_documents": "卷宗材料", "accounts": "账户", "database": "数据库", "backup": "备份",
-    "audit_log": "审计日志", "journal": "操作记录",
+    "audit_log": "审计日志", "journal": "操作记录", "monthly_reports": "月报",
 }
 # The column that names a row of a table for a person (never an ID number or a phone).
 _LABEL_COLUMNS: dict[str, str] = {

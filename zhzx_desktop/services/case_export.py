@@ -54,6 +54,10 @@ class CaseRecord:
     follow_ups_open: int
     parties: tuple[PartyRecord, ...]
     mediators: tuple[str, ...]  # the lead first, then the other mediators (not the recorder)
+    jc_result_on: str | None = None
+    prevention: str | None = None  # prevention_kind code (防止民转刑 …)
+    difficult: bool = False  # 疑难案件
+    escalated_on: str | None = None  # 上报镇综治中心 (研判)
 
     @property
     def amount_fen(self) -> int | None:
@@ -81,6 +85,9 @@ class CaseRecord:
             "follow_ups_open": self.follow_ups_open,
             "parties": [{"name": p.name, "role": p.role, "kind": p.kind} for p in self.parties],
             "mediators": list(self.mediators),
+            "jc_result_on": self.jc_result_on,
+            "prevention": self.prevention, "prevention_label": label("prevention_kind", self.prevention),
+            "difficult": self.difficult, "escalated_on": self.escalated_on, "party_count": len(self.parties),
         }
 
 
@@ -127,7 +134,7 @@ def _chunk(ledger: Ledger, ids: list[str]) -> list[CaseRecord]:
                 ORDER BY CASE role WHEN 'lead' THEN 0 ELSE 1 END, rowid""", ids):
         mediators[case_id].append(name)
     agreements = {r[0]: r[1:] for r in conn.execute(
-        f"""SELECT case_id, amount_fen, performed_on, jc_applied_on, jc_result FROM agreements
+        f"""SELECT case_id, amount_fen, performed_on, jc_applied_on, jc_result, jc_result_on FROM agreements
             WHERE case_id IN ({marks}) AND supplements_id IS NULL ORDER BY rowid DESC""", ids)}
     sessions = dict(conn.execute(
         f"SELECT case_id, count(*) FROM case_sessions WHERE case_id IN ({marks}) GROUP BY case_id", ids).fetchall())
@@ -136,17 +143,20 @@ def _chunk(ledger: Ledger, ids: list[str]) -> list[CaseRecord]:
             GROUP BY case_id""", ids)}
     cur = conn.execute(
         f"""SELECT id, case_no, case_year, status, dispute_type, source, event_scale, people_involved, accepted_on,
-                   deadline_on, closed_on, archived_on, result, agreement_form, amount_fen
+                   deadline_on, closed_on, archived_on, result, agreement_form, amount_fen, prevention, difficult,
+                   escalated_on
               FROM cases WHERE id IN ({marks})""", ids)
     found = {r[0]: r for r in cur.fetchall()}
     records = []
     for case_id in ids:
         (_, number, year, status, dispute, source, scale, people, accepted, deadline, closed, archived, result,
-         form, amount) = found[case_id]
-        agreement_amount, performed, jc_applied, jc_result = agreements.get(case_id, (None, None, None, None))
+         form, amount, prevention, difficult, escalated) = found[case_id]
+        agreement_amount, performed, jc_applied, jc_result, jc_result_on = agreements.get(
+            case_id, (None, None, None, None, None))
         done, still_open = follow_ups.get(case_id, (0, 0))
         records.append(CaseRecord(
             case_id, number or "", year, status, dispute, source, scale, people, accepted, deadline, closed, archived,
             result, AGREEMENT_FORMS.get(form or ""), amount, agreement_amount, performed, jc_applied, jc_result,
-            sessions.get(case_id, 0), done, still_open, tuple(parties[case_id]), tuple(mediators[case_id])))
+            sessions.get(case_id, 0), done, still_open, tuple(parties[case_id]), tuple(mediators[case_id]),
+            jc_result_on, prevention, bool(difficult), escalated))
     return records

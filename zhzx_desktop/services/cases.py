@@ -83,6 +83,8 @@ class IntakeInput:
     place: str = ""
     grid_id: str | None = None
     notes: str = ""
+    prevention: str | None = None  # prevention_kind: 防止民转刑 … (the 月报's N件M人)
+    difficult: bool = False  # 疑难案件
 
 
 @dataclass
@@ -323,6 +325,9 @@ class CaseDetail:
     agreements: tuple[AgreementRow, ...]
     follow_ups: tuple[FollowUpRow, ...]
     documents: tuple[DocumentRow, ...]
+    prevention: str | None = None  # prevention_kind code
+    difficult: bool = False  # 疑难案件
+    escalated_on: str | None = None  # 上报镇综治中心 (services/warnings.escalate)
 
     @property
     def status_label(self) -> str:
@@ -512,6 +517,8 @@ def _intake_values(ledger: Ledger, data: IntakeInput, c: fields.Collector) -> di
         "occurred_on": occurred,
         "grid_id": c.check(lambda: fields.reference(ledger.store.conn, "grids", data.grid_id, "grid_id"), None),
         "notes": c.check(lambda: fields.text(data.notes, "notes", fields.LONG_TEXT), ""),
+        "prevention": c.check(lambda: fields.code("prevention_kind", data.prevention, "prevention"), None),
+        "difficult": int(bool(data.difficult)),
     }
 
 
@@ -638,7 +645,8 @@ def load_intake(ledger: Ledger, case_id: str) -> IntakeInput:
                        summary=case["summary"], parties=parties, mediators=mediators,
                        event_scale=case["event_scale"], people_involved=case["people_involved"],
                        amount=amount, occurred_on=case["occurred_on"], place=case["place"],
-                       grid_id=case["grid_id"], notes=case["notes"])
+                       grid_id=case["grid_id"], notes=case["notes"], prevention=case["prevention"],
+                       difficult=bool(case["difficult"]))
 
 
 @dataclass(frozen=True)
@@ -1128,4 +1136,5 @@ def get_case(ledger: Ledger, case_id: str) -> CaseDetail:
         case["grid_id"], case["occurred_on"], case["accepted_on"], case["deadline_on"], case["result"],
         case["agreement_form"], case["failure_reason"], case["channels_told"], case["closed_on"],
         case["archived_on"], case["retention"], case["notes"], parties, mediators, sessions, tuple(agreements),
-        follow_ups, documents)
+        follow_ups, documents, prevention=case["prevention"], difficult=bool(case["difficult"]),
+        escalated_on=case["escalated_on"])

@@ -270,13 +270,33 @@ def _teams(ledger: Ledger, rng: random.Random, village: str, grid_id: str, adult
             if rng.random() < 0.6:
                 day = today - timedelta(days=7 * week + rng.randint(0, 6))
                 kind = main_kind if rng.random() < 0.7 else rng.choice(("02", "03", "04", "05"))
-                teams.log_activity(ledger, teams.ActivityInput(
+                logged = teams.log_activity(ledger, teams.ActivityInput(
                     team_id=team_id, activity_date=day, kind=kind, place=f"{village}{rng.randint(1, 12)}组",
                     summary="按计划开展", findings=rng.choice(("未发现异常", "发现一处消防隐患，已告知户主整改",
                                                               "排查邻里矛盾一起，已报调委会", "")),
                     participant_ids=rng.sample(crew, min(len(crew), rng.randint(2, 5)))))
+                if kind == "03":  # 排查: what it found and prevented (月报 排查发现纠纷数 / 预防纠纷数)
+                    _screening_findings(ledger, logged.row_id or "", report.activities)
                 report.activities += 1
     return crews
+
+
+def _screening_findings(ledger: Ledger, activity_id: str, n: int) -> None:
+    """A 排查's numbers (from their own generator, so the main stream of the seed is unchanged)."""
+    extra = random.Random(f"screening-{n}")
+    found = extra.choice((0, 0, 0, 1, 1, 2, 3))
+    ledger.store.conn.execute("UPDATE team_activities SET disputes_found = ?, disputes_prevented = ? WHERE id = ?",
+                              (found, extra.randint(0, found), activity_id))
+
+
+def _mark_for_report(ledger: Ledger, case_id: str, n: int, group: bool) -> None:
+    """Some cases 防止… (N件M人) and 疑难 (from their own generator, so the main stream of the seed is unchanged)."""
+    extra = random.Random(f"case-{n}")
+    prevention = (extra.choice(("02", "03")) if group else extra.choice(("01", "04"))) if extra.random() < 0.15 else None
+    difficult = 1 if extra.random() < 0.1 else 0
+    if prevention is not None or difficult:
+        ledger.store.conn.execute("UPDATE cases SET prevention = ?, difficult = ? WHERE id = ?",
+                                  (prevention, difficult, case_id))
 
 
 # --- 人民调解 cases ----------------------------------------------------------------------------------------------
@@ -401,6 +421,7 @@ class _CaseMaker:
             place=f"{self.village}{rng.randint(1, 12)}组")
         case_id = cases.open_case(self.ledger, data).row_id or ""
         self.report.cases += 1
+        _mark_for_report(self.ledger, case_id, self.report.cases, group)
         return case_id, dispute, names, [_name_of(self.ledger, m.resident_id)[0] for m in mediators]
 
     def sessions(self, case_id: str, names: list[str], team: list[str], first: date, last: date, count: int,

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from zhzx_desktop.domain.validation import normalize_phone
+from zhzx_desktop.domain.validation import field_label, normalize_phone
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.ledger import Ledger
 from zhzx_desktop.storage import rows
+
+MAX_DISPUTES = 10000  # 排查发现/预防纠纷数 of one activity
 
 
 @dataclass
@@ -45,6 +47,8 @@ class ActivityInput:
     summary: str = ""
     findings: str = ""
     participant_ids: Sequence[str] = field(default_factory=tuple)
+    disputes_found: int = 0  # 排查发现纠纷数 (the 月报's 排查 figures)
+    disputes_prevented: int = 0  # 预防纠纷数
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ class ActivityRow:
     findings: str
     participant_ids: tuple[str, ...]
     participant_names: tuple[str, ...]
+    disputes_found: int = 0
+    disputes_prevented: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,12 +207,18 @@ def _activity_values(ledger: Ledger, conn: sqlite3.Connection, data: ActivityInp
     place = c.check(lambda: fields.text(data.place, "place", fields.LINE_TEXT), "")
     summary = c.check(lambda: fields.text(data.summary, "summary", fields.LONG_TEXT), "")
     findings = c.check(lambda: fields.text(data.findings, "findings", fields.LONG_TEXT), "")
+    counts: dict[str, int] = {}
+    for name in ("disputes_found", "disputes_prevented"):
+        value = getattr(data, name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DISPUTES:
+            c.errors.append(UserError(name, "out_of_range", f"{field_label(name)}应在 0 到 {MAX_DISPUTES} 之间"))
+        counts[name] = value
     people = list(dict.fromkeys(r for r in data.participant_ids if r))
     if any(conn.execute("SELECT 1 FROM residents WHERE id = ?", (r,)).fetchone() is None for r in people):
         c.errors.append(UserError("participant_ids", "not_found", "所选的参加人员不存在，可能已被删除"))
     c.raise_if_any()
     values = {"team_id": team_id, "activity_date": day, "kind": kind, "place": place, "summary": summary,
-              "findings": findings}
+              "findings": findings, **counts}
     return values, people
 
 
@@ -297,8 +309,8 @@ def get_member(ledger: Ledger, member_id: str) -> MemberRow | None:
 
 def _activity_rows(ledger: Ledger, where: str, params: Sequence[object]) -> list[ActivityRow]:
     conn = ledger.store.conn
-    recs = conn.execute("SELECT id, team_id, activity_date, kind, place, summary, findings FROM team_activities "
-                        + where, params).fetchall()
+    recs = conn.execute("SELECT id, team_id, activity_date, kind, place, summary, findings, disputes_found, "
+                        "disputes_prevented FROM team_activities " + where, params).fetchall()
     people: dict[str, list[tuple[str, str]]] = {}
     ids = [r[0] for r in recs]
     for start in range(0, len(ids), 500):
@@ -314,7 +326,8 @@ def _activity_rows(ledger: Ledger, where: str, params: Sequence[object]) -> list
         who = people.get(rec[0], [])
         out.append(ActivityRow(id=rec[0], team_id=rec[1], activity_date=rec[2], kind=rec[3], place=rec[4],
                                summary=rec[5], findings=rec[6], participant_ids=tuple(r for r, _ in who),
-                               participant_names=tuple(n for _, n in who)))
+                               participant_names=tuple(n for _, n in who), disputes_found=rec[7],
+                               disputes_prevented=rec[8]))
     return out
 
 

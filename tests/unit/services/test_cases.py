@@ -368,3 +368,18 @@ def test_the_printed_number_is_unique_in_the_database(ledger: Ledger, v: casewor
     with pytest.raises(sqlite3.IntegrityError), ledger.store.write() as conn:
         conn.execute("INSERT INTO cases(id, case_no, case_year, case_seq, created_at) "
                      "SELECT 'x', case_no, case_year, 2, created_at FROM cases WHERE id = ?", (case_id,))
+
+
+def test_intake_prevention_and_difficult(ledger: Ledger, v: casework.Village) -> None:
+    case_id = cases.open_case(ledger, casework.intake(v, prevention="02", difficult=True, people_involved=30)).row_id
+    assert case_id
+    stored = ledger.store.conn.execute("SELECT prevention, difficult FROM cases WHERE id = ?", (case_id,)).fetchone()
+    assert tuple(stored) == ("02", 1)
+    loaded = cases.load_intake(ledger, case_id)
+    assert (loaded.prevention, loaded.difficult) == ("02", True)
+    with pytest.raises(InvalidInput) as caught:
+        cases.update_intake(ledger, case_id, casework.intake(v, prevention="09"))
+    [error] = [e for e in caught.value.errors if e.field == "prevention"]
+    assert "预防效果" in error.message
+    cases.update_intake(ledger, case_id, casework.intake(v))
+    assert (cases.get_case(ledger, case_id).prevention, cases.get_case(ledger, case_id).difficult) == (None, False)

@@ -162,3 +162,27 @@ def test_monthly_figures_cover_the_last_twelve_months_with_zero_months(ledger: L
 def test_monthly_figures_across_a_year_start(ledger: Ledger, team: str) -> None:
     january = Ledger(ledger.store, ledger.cipher, lambda: date(2027, 1, 5))
     assert [m.month for m in teams.monthly(january, team, months=3).months] == ["2026-11", "2026-12", "2027-01"]
+
+
+# ---- 排查 counts (issue 7: the 月报's 排查发现纠纷数 / 预防纠纷数)
+
+
+def test_an_activity_keeps_its_dispute_counts(ledger: Ledger, team: str) -> None:
+    made = teams.log_activity(ledger, teams.ActivityInput(team_id=team, activity_date="2026-11-02", kind="01",
+                                                          disputes_found=3, disputes_prevented=2)).row_id or ""
+    found = teams.get_activity(ledger, made)
+    assert found is not None and (found.disputes_found, found.disputes_prevented) == (3, 2)
+    teams.update_activity(ledger, made, teams.ActivityInput(team_id=team, activity_date="2026-11-02", kind="01",
+                                                            disputes_found=4))
+    again = teams.get_activity(ledger, made)
+    assert again is not None and (again.disputes_found, again.disputes_prevented) == (4, 0)
+
+
+@pytest.mark.parametrize("value", [-1, teams.MAX_DISPUTES + 1])
+def test_dispute_counts_out_of_range_are_refused_by_field(ledger: Ledger, team: str, value: int) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        teams.log_activity(ledger, teams.ActivityInput(team_id=team, activity_date="2026-11-02", kind="01",
+                                                       disputes_found=value, disputes_prevented=value))
+    assert {e.field for e in caught.value.errors} == {"disputes_found", "disputes_prevented"}
+    assert any(e.message.startswith("排查发现纠纷数应在 0 到") for e in caught.value.errors)
+    assert ledger.store.conn.execute("SELECT count(*) FROM team_activities").fetchone()[0] == 0

@@ -1,5 +1,6 @@
-"""记录活动 / 修改活动记录: date (not in the future), kind, place, summary, findings, and who took part — members
-ticked from the team's list, other residents found by search. Saves itself in ``accept()``."""
+"""记录活动 / 修改活动记录: date (not in the future), kind, place, summary, findings, the 排查 counts (纠纷 found and
+prevented, for the 月报), and who took part — members ticked from the team's list, other residents found by search.
+Saves itself in ``accept()``."""
 
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ class ActivityDialog(QDialog):
         self.ui.place_edit.setText(activity.place)
         self.ui.summary_edit.setPlainText(activity.summary)
         self.ui.findings_edit.setPlainText(activity.findings)
+        self.ui.disputes_found_spin.setValue(activity.disputes_found)
+        self.ui.disputes_prevented_spin.setValue(activity.disputes_prevented)
         for resident_id, name in zip(activity.participant_ids, activity.participant_names, strict=True):
             item = self._item_of(resident_id)
             if item is None:
@@ -158,6 +161,8 @@ class ActivityDialog(QDialog):
             summary=self.ui.summary_edit.toPlainText(),
             findings=self.ui.findings_edit.toPlainText(),
             participant_ids=tuple(self.participant_ids()),
+            disputes_found=self.ui.disputes_found_spin.value(),
+            disputes_prevented=self.ui.disputes_prevented_spin.value(),
         )
 
     def accept(self) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -182,6 +183,10 @@ class CaseIntakeDialog(CaseForm):
         self.amount_edit = line_edit("amount_edit", self.tr("涉及金额，单位元；没有可不填"))
         self.summary_edit = text_edit("summary_edit", self.tr("简要写明纠纷的起因、经过和当事人的要求"), 5)
         self.notes_edit = line_edit("notes_edit")
+        self.prevention_combo = code_combo("prevention_combo", "prevention_kind", self.tr("（无）"))
+        self.prevention_combo.setToolTip(self.tr("本案调解防止了哪类后果；计入月报的“防止……（N件M人）”，人数取涉及人数"))
+        self.difficult_check = QCheckBox(self.tr("属于疑难复杂纠纷"))
+        self.difficult_check.setObjectName("difficult_check")
         self.add_row(self.tr("受理日期"), self.accepted_edit, "accepted_on")
         self.add_row(self.tr("案件来源"), self.source_combo, "case_source")
         self.add_row(self.tr("纠纷类型"), self.type_combo, "dispute_type")
@@ -189,6 +194,8 @@ class CaseIntakeDialog(CaseForm):
         self.add_row(self.tr("发生地点"), self.place_edit, "place")
         self.add_row(self.tr("事件规模"), self.scale_combo, "event_scale")
         self.add_row(self.tr("涉及人数"), self.people_spin, "people_involved")
+        self.add_row(self.tr("预防效果"), self.prevention_combo, "prevention")
+        self.add_row(self.tr("疑难案件"), self.difficult_check, "difficult")
         self.add_row(self.tr("涉及金额"), self.amount_edit, "amount")
         self.add_row(self.tr("纠纷简要情况"), self.summary_edit, "description")
         self.add_row(self.tr("备注"), self.notes_edit, "notes")
@@ -236,6 +243,8 @@ class CaseIntakeDialog(CaseForm):
         self.amount_edit.setText(yuan(data.amount).replace(",", "") if isinstance(data.amount, int) else "")
         self.summary_edit.setPlainText(data.summary)
         self.notes_edit.setText(data.notes)
+        set_data(self.prevention_combo, data.prevention)
+        self.difficult_check.setChecked(data.difficult)
         self.party_editor.set_parties(list(data.parties), {p.id: p.id_masked for p in detail.parties if p.id_masked})
         self.mediator_list.set_mediators(list(data.mediators))
 
@@ -258,6 +267,8 @@ class CaseIntakeDialog(CaseForm):
             occurred_on=self.occurred_edit.text(),
             place=self.place_edit.text(),
             notes=self.notes_edit.text(),
+            prevention=str(self.prevention_combo.currentData() or "") or None,
+            difficult=self.difficult_check.isChecked(),
         )
 
     def save(self) -> Changes:

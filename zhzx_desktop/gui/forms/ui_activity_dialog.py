@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDateEd
     QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
     QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPlainTextEdit, QPushButton, QSizePolicy,
-    QSpacerItem, QVBoxLayout, QWidget)
+    QSpacerItem, QSpinBox, QVBoxLayout, QWidget)
 
 class Ui_ActivityDialog(object):
     def setupUi(self, ActivityDialog):
@@ -123,6 +123,42 @@ class Ui_ActivityDialog(object):
 
         self.activity_form.setWidget(9, QFormLayout.ItemRole.FieldRole, self.findings_error)
 
+        self.disputes_found_spin_caption = QLabel(ActivityDialog)
+        self.disputes_found_spin_caption.setObjectName(u"disputes_found_spin_caption")
+
+        self.activity_form.setWidget(10, QFormLayout.ItemRole.LabelRole, self.disputes_found_spin_caption)
+
+        self.disputes_found_spin = QSpinBox(ActivityDialog)
+        self.disputes_found_spin.setObjectName(u"disputes_found_spin")
+        self.disputes_found_spin.setMaximum(10000)
+
+        self.activity_form.setWidget(10, QFormLayout.ItemRole.FieldRole, self.disputes_found_spin)
+
+        self.disputes_found_error = QLabel(ActivityDialog)
+        self.disputes_found_error.setObjectName(u"disputes_found_error")
+        self.disputes_found_error.setText(u"")
+        self.disputes_found_error.setWordWrap(True)
+
+        self.activity_form.setWidget(11, QFormLayout.ItemRole.FieldRole, self.disputes_found_error)
+
+        self.disputes_prevented_spin_caption = QLabel(ActivityDialog)
+        self.disputes_prevented_spin_caption.setObjectName(u"disputes_prevented_spin_caption")
+
+        self.activity_form.setWidget(12, QFormLayout.ItemRole.LabelRole, self.disputes_prevented_spin_caption)
+
+        self.disputes_prevented_spin = QSpinBox(ActivityDialog)
+        self.disputes_prevented_spin.setObjectName(u"disputes_prevented_spin")
+        self.disputes_prevented_spin.setMaximum(10000)
+
+        self.activity_form.setWidget(12, QFormLayout.ItemRole.FieldRole, self.disputes_prevented_spin)
+
+        self.disputes_prevented_error = QLabel(ActivityDialog)
+        self.disputes_prevented_error.setObjectName(u"disputes_prevented_error")
+        self.disputes_prevented_error.setText(u"")
+        self.disputes_prevented_error.setWordWrap(True)
+
+        self.activity_form.setWidget(13, QFormLayout.ItemRole.FieldRole, self.disputes_prevented_error)
+
 
         self.columns.addLayout(self.activity_form)
 
@@ -224,6 +260,16 @@ class Ui_ActivityDialog(object):
         self.summary_edit.setPlaceholderText(QCoreApplication.translate("ActivityDialog", u"\u6d3b\u52a8\u7ecf\u8fc7\u3001\u53c2\u52a0\u60c5\u51b5", None))
         self.findings_edit_caption.setText(QCoreApplication.translate("ActivityDialog", u"\u53d1\u73b0\u7684\u95ee\u9898\uff1a", None))
         self.findings_edit.setPlaceholderText(QCoreApplication.translate("ActivityDialog", u"\u53d1\u73b0\u7684\u9690\u60a3\u3001\u77db\u76fe\u53ca\u5904\u7406\u60c5\u51b5\uff1b\u6ca1\u6709\u53ef\u4e0d\u586b", None))
+        self.disputes_found_spin_caption.setText(QCoreApplication.translate("ActivityDialog", u"\u6392\u67e5\u53d1\u73b0\u7ea0\u7eb7\uff1a", None))
+#if QT_CONFIG(tooltip)
+        self.disputes_found_spin.setToolTip(QCoreApplication.translate("ActivityDialog", u"\u8fd9\u6b21\u6d3b\u52a8\u6392\u67e5\u53d1\u73b0\u7684\u77db\u76fe\u7ea0\u7eb7\u4ef6\u6570\uff08\u8ba1\u5165\u6708\u62a5\u7684\u6392\u67e5\u6570\uff09", None))
+#endif // QT_CONFIG(tooltip)
+        self.disputes_found_spin.setSuffix(QCoreApplication.translate("ActivityDialog", u" \u4ef6", None))
+        self.disputes_prevented_spin_caption.setText(QCoreApplication.translate("ActivityDialog", u"\u9884\u9632\u7ea0\u7eb7\uff1a", None))
+#if QT_CONFIG(tooltip)
+        self.disputes_prevented_spin.setToolTip(QCoreApplication.translate("ActivityDialog", u"\u8fd9\u6b21\u6d3b\u52a8\u5316\u89e3\u5728\u840c\u82bd\u3001\u9884\u9632\u4f4f\u7684\u7ea0\u7eb7\u4ef6\u6570\uff08\u8ba1\u5165\u6708\u62a5\uff09", None))
+#endif // QT_CONFIG(tooltip)
+        self.disputes_prevented_spin.setSuffix(QCoreApplication.translate("ActivityDialog", u" \u4ef6", None))
         self.participants_group.setTitle(QCoreApplication.translate("ActivityDialog", u"\u53c2\u52a0\u4eba\u5458", None))
         self.members_hint.setText(QCoreApplication.translate("ActivityDialog", u"\u52fe\u9009\u53c2\u52a0\u7684\u961f\u5458\uff1a", None))
         self.check_all_button.setText(QCoreApplication.translate("ActivityDialog", u"\u5168\u9009", None))
