@@ -146,9 +146,21 @@ def open_sync_store(db_path: Path | str) -> Store:
     county dedupes by change_id), a lost ack resends the batch (the county replays its stored ack), a lost pull page
     is pulled again (version check). The clerk's own edits are committed by the app's connection with ``FULL``.
     """
-    store = Store(db_path)
+    store = _not_training(Store(db_path))
     store.conn.execute("PRAGMA foreign_keys=OFF")
     store.conn.execute("PRAGMA synchronous=NORMAL")
+    return store
+
+
+TRAINING_REFUSAL = "这是训练模式的数据库：数据都是虚构的，不能注册到县平台，也不会同步或上报。"
+
+
+def _not_training(store: Store) -> Store:
+    """``store``, unless it is a 训练模式 sandbox (``app_meta.training = 1``, gui/training.py): that one never
+    enrolls, syncs, bundles or reports, whatever screen or command asks."""
+    if store.meta("training") == "1":
+        store.close()
+        raise KnownError(TRAINING_REFUSAL)
     return store
 
 
@@ -371,9 +383,9 @@ def enroll(db_path: Path | str, server_url: str, code: str, *, ca_file: str | No
            device_name: str | None = None, transport: Transport | None = None) -> Enrollment:
     """Register this PC with the county using a one-time code: device id, refresh token (keyring), bundle key
     (keyring), village, number block (the committee's case numbers), policy."""
+    store = _not_training(Store(db_path))
     own = transport is None
     transport = transport or Transport(server_url, ca_file=ca_file)
-    store = Store(db_path)
     try:
         db_id = _db_id(store)
         name = device_name or socket.gethostname()

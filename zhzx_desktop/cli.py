@@ -525,22 +525,6 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_training_db(db: Path) -> bool:
-    """A 训练模式 sandbox (``app_meta.training = 1``, gui/training.py): never enrolled nor synced."""
-    import sqlite3
-
-    if not db.is_file():
-        return False
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT v FROM app_meta WHERE k = 'training'").fetchone()
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
-    return row is not None and row[0] == "1"
-
-
 def _sync(args: argparse.Namespace) -> int:
     """``sync enroll|run|status|export-bundle|import-receipt`` (docs: /tmp/lead/sync_api.md)."""
     from zhzx_desktop.security import keys
@@ -551,8 +535,6 @@ def _sync(args: argparse.Namespace) -> int:
     db = _db_path(args)
     if args.sync_verb != "enroll" and not db.exists():
         raise KnownError(f"数据库文件不存在：{db}")
-    if _is_training_db(db):
-        raise KnownError("这是训练模式的数据库：数据都是虚构的，不能注册到县平台，也不会同步或上报。")
     if args.sync_verb == "enroll":
         from sync import client
 
@@ -608,10 +590,9 @@ def _sync_run(db: Path, *, as_json: bool) -> int:
 
 
 def _sync_status(db: Path, *, as_json: bool) -> int:
-    from sync import status
-    from zhzx_desktop.storage.db import Store
+    from sync import client, status
 
-    with Store(db) as store:
+    with client.open_sync_store(db) as store:  # refuses a 训练模式 sandbox
         view = status.overview(store.conn)
         cards = status.conflicts(store.conn)
         bad = status.quarantined(store.conn)

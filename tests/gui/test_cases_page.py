@@ -23,7 +23,7 @@ from zhzx_desktop.gui.models.case_session_model import CaseSessionModel
 from zhzx_desktop.gui.models.case_table_model import OVERDUE, CaseTableModel
 from zhzx_desktop.gui.pages.cases_page import CasesPage, next_step
 from zhzx_desktop.gui.widgets.party_editor import OutsiderDialog
-from zhzx_desktop.services import case_documents, cases
+from zhzx_desktop.services import case_documents, cases, warnings
 from zhzx_desktop.services.cases import PartyInput
 
 SHOTS = Path("/tmp/cases_h2")
@@ -498,3 +498,15 @@ def test_printing_files_in_the_case_file_and_viewing(qtbot, ctx: GuiContext, vil
     assert viewer is not None and viewer.isVisible() and viewer.data == preview.data
     viewer.close()
     _shot(page, "page_file_printed")
+
+
+def test_the_overview_shows_prevention_difficulty_and_the_escalation(  # type: ignore[no-untyped-def]
+        qtbot, ctx: GuiContext, village: Village, make_page) -> None:
+    case_id = casework.open_case(ctx.ledger, village, accepted_on="2026-10-01", prevention="01", difficult=True)
+    page = make_page()
+    page.show_case(case_id)
+    overview = page.overview_label.toPlainText()
+    assert "防止民间纠纷转化为刑事案件" in overview and "疑难案件" in overview
+    assert "上报镇综治中心" not in overview  # not reported yet: no empty row
+    page.apply(warnings.escalate(ctx.ledger, case_id, "2026-11-20"))
+    assert "上报镇综治中心\n2026-11-20" in page.overview_label.toPlainText()

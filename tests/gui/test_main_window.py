@@ -64,6 +64,9 @@ def test_a_save_on_one_page_refreshes_the_status_and_the_list(qtbot, ctx: GuiCon
     dialog.accept()
     assert window.count_label.text() == "在册居民 1 人"
     assert window.residents_page.model.rowCount() == 1
+    changes = residents.set_status(ctx.ledger, dialog.changes.row_id, "moved_out")
+    window.residents_page.changed.emit(changes)
+    assert window.count_label.text() == "在册居民 0 人"  # moved out: no longer 在册, as on the 统计 page
 
 
 def test_geometry_is_remembered_and_the_window_reopens_on_today(qtbot, ctx: GuiContext, settings: Settings) -> None:

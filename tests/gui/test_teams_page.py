@@ -424,6 +424,7 @@ def test_an_activity_dialog_records_and_reloads_the_dispute_counts(make_page, pe
     assert not dialog.isVisible()
     [logged] = teams.activities(ledger, team)
     assert (logged.disputes_found, logged.disputes_prevented) == (5, 2)
+    assert _column(page.activity_model, 5) == ["发现纠纷5起，预防纠纷2起"]  # the log shows what the 月报 counts
     page.activity_table.selectRow(0)
     again = page.edit_activity()
     assert isinstance(again, ActivityDialog)

@@ -11,8 +11,10 @@ import pytest
 from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
+from sync import client
 from tests.conftest import TODAY
 from zhzx_desktop import cli
+from zhzx_desktop.errors import KnownError
 from zhzx_desktop.gui import training
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.main_window import SYNC, MainWindow
@@ -113,10 +115,14 @@ def test_menu_actions_request_a_restart(qtbot, ctx: GuiContext, window: MainWind
 
 
 def test_the_command_line_refuses_to_sync_the_sandbox(sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["sync", "status", "--db", str(sandbox)],
+    for argv in (["sync", "status", "--db", str(sandbox)], ["sync", "run", "--db", str(sandbox)],
+                 ["sync", "export-bundle", "--db", str(sandbox), "--out", str(sandbox.parent / "x.zbundle")],
                  ["sync", "enroll", "--db", str(sandbox), "--server", "https://x.example.cn", "--code", "ABCD2345"]):
         assert cli.main(argv) == 2
         assert "训练模式" in capsys.readouterr().err
+    for attempt in (lambda: client.run_sync(sandbox), lambda: client.enroll(sandbox, "https://x.example.cn", "AB")):
+        with pytest.raises(KnownError, match="训练模式"):  # the sync engine itself refuses, whoever calls it
+            attempt()
     assert cli.build_parser().parse_args(["gui", "--training"]).training is True
 
 

@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def update_status(self) -> None:
-        total = residents.count(self.ctx.ledger)
+        total = residents.count(self.ctx.ledger, active_only=True)  # as the 统计 page counts them
         self.count_label.setText(self.tr("在册居民 %1 人").replace("%1", f"{total:,}"))
         self.sync_label.setText(self.sync_text())
 

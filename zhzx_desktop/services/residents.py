@@ -305,9 +305,10 @@ def reveal_id(ledger: Ledger, resident_id: str, reason: str) -> str:
     return number
 
 
-def count(ledger: Ledger) -> int:
-    return int(ledger.store.conn.execute(
-        "SELECT count(*) FROM residents WHERE status NOT IN ('merged', 'deleted')").fetchone()[0])
+def count(ledger: Ledger, *, active_only: bool = False) -> int:
+    """Residents kept in the register (moved out and deceased too), or only those 在册 with ``active_only``."""
+    where = "status = 'active'" if active_only else "status NOT IN ('merged', 'deleted')"
+    return int(ledger.store.conn.execute(f"SELECT count(*) FROM residents WHERE {where}").fetchone()[0])
 
 
 _ROW_SQL = """SELECT r.rid, r.id, r.name, r.sex, r.birth_date, r.id_masked, r.phone, r.household_id,

@@ -33,11 +33,22 @@ class ActivityTableModel(RowListModel[ActivityRow]):
             shown += self.tr("等")
         return self.tr("%1人：%2").replace("%1", str(len(names))).replace("%2", shown)
 
+    def disputes_text(self, activity: ActivityRow) -> str:
+        """排查发现纠纷数 / 预防纠纷数, when there are any (the 月报 counts them)."""
+        parts = []
+        if activity.disputes_found:
+            parts.append(self.tr("发现纠纷%1起").replace("%1", str(activity.disputes_found)))
+        if activity.disputes_prevented:
+            parts.append(self.tr("预防纠纷%1起").replace("%1", str(activity.disputes_prevented)))
+        return "，".join(parts)
+
     def display(self, row: ActivityRow, column: str) -> str:
         if column == "kind":
             return self._kinds.label_or(row.kind)
         if column == "participants":
             return self.participants_text(row)
+        if column == "findings":
+            return "；".join(part for part in (self.disputes_text(row), " ".join(row.findings.split())) if part)
         return " ".join(str(getattr(row, column)).split())  # one line in the table
 
     def role_data(self, row: ActivityRow, column: str, role: int) -> Any:
