@@ -30,7 +30,7 @@ TABLE_LABELS: Final = {
     "grid_workers": "网格员", "teams": "队伍", "team_members": "队员", "team_activities": "队伍活动",
     "activity_participants": "活动参加人", "cases": "案件", "case_parties": "当事人", "case_mediators": "调解员",
     "case_sessions": "调解记录", "agreements": "调解协议", "installments": "履行分期", "follow_ups": "回访",
-    "case_documents": "卷宗材料",
+    "case_documents": "卷宗材料", "monthly_reports": "月报",
 }
 _LABEL_SQL: Final = {
     "residents": "SELECT name FROM residents WHERE id = ?",
@@ -39,6 +39,7 @@ _LABEL_SQL: Final = {
     "teams": "SELECT name FROM teams WHERE id = ?",
     "grid_workers": "SELECT name FROM grid_workers WHERE id = ?",
     "case_parties": "SELECT name FROM case_parties WHERE id = ?",
+    "monthly_reports": "SELECT month FROM monthly_reports WHERE id = ?",
     "case_mediators": "SELECT name FROM case_mediators WHERE id = ?",
     "team_members": "SELECT r.name FROM team_members m JOIN residents r ON r.id = m.resident_id WHERE m.id = ?",
 }
@@ -112,6 +113,13 @@ def label(conn: sqlite3.Connection, table: str, row_id: str) -> str:
     if row is not None and row[0]:
         return f"{kind} {row[0]}"
     return f"{kind}（编号 {row_id[:8]}）"
+
+
+def record_state(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
+    """The state of one record's latest change (未上报 / 已上报待确认 / 县里已确认 / 被退回); None when it has none."""
+    row = conn.execute("SELECT state FROM sync_outbox WHERE table_name = ? AND row_id = ? ORDER BY seq DESC LIMIT 1",
+                       (table, row_id)).fetchone()
+    return _STATE_OF[row[0]] if row is not None else None
 
 
 def records(conn: sqlite3.Connection, *, state: str | None = None, limit: int = 200, offset: int = 0

@@ -113,6 +113,7 @@ def test_submit_records_the_report_for_the_next_sync(qtbot, ctx: GuiContext) -> 
     assert len(reports.submitted(ctx.ledger)) == 1
     again = _open(qtbot, ctx)
     assert "已由" in again.status_label.text() and "替换" in again.status_label.text()
+    assert "未上报" in again.status_label.text()  # not synced yet (tests/sync/test_report_sync: 县里已确认)
 
 
 def test_export_and_submit_need_the_export_permission(qtbot, ctx: GuiContext, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from sync import status
 from tests.sync.harness import ServerThread, VillageClient, server_row
 from zhzx_desktop.services import reports
 
@@ -32,8 +33,11 @@ def test_monthly_report_reaches_the_county_and_a_resubmit_updates_it(county: Ser
     assert first.accepted == 1
     row_id = reports.submit(pc.ledger, first).row_id
     assert row_id is not None
+    assert status.record_state(pc.ledger.store.conn, "monthly_reports", row_id) == status.UNSENT
     done = pc.sync()
     assert done.error is None and done.confirmed_all, done
+    assert status.record_state(pc.ledger.store.conn, "monthly_reports", row_id) == status.CONFIRMED  # the dialog says
+    assert [r.label for r in status.records(pc.ledger.store.conn) if r.table == "monthly_reports"] == ["月报 2026-11"]
     at_county = server_row(county, "monthly_reports", row_id)
     assert at_county is not None and not at_county["_deleted"]
     assert at_county["month"] == MONTH and at_county["zero"] == 0

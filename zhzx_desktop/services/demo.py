@@ -361,6 +361,7 @@ class _CaseMaker:
         self.crew = crew
         self.report = report
         self.today = ledger.today()
+        self.earlier: list[PartyInput] = []  # the two residents of an earlier case, for a 重复纠纷 between them
 
     # dates
     def between(self, low: date, high: date) -> date:
@@ -412,11 +413,25 @@ class _CaseMaker:
         roles = ("lead", "recorder") if len(team) < 3 or rng.random() < 0.5 else ("lead", "mediator", "recorder")
         mediators = [MediatorInput(resident_id=rid, role=role) for rid, role in zip(team, roles)]
         group = rng.random() < 0.08
+        people = rng.randint(6, 30) if group else len(parties)
+        # Every 研判 kind shows up in a demo village (drawn from the same numbers, so each seed's data stays put
+        # otherwise): each 25 cases, the 4th's two residents are at odds again in the 8th, and the 12th is 重大.
+        number = self.report.cases + 1
+        residents_only = [p for p in parties[:2] if p.resident_id]
+        if number % 25 == 4 and len(residents_only) == 2:
+            self.earlier = residents_only
+        elif number % 25 == 8 and self.earlier:
+            again = [PartyInput(role="applicant", resident_id=self.earlier[1].resident_id),
+                     PartyInput(role="respondent", resident_id=self.earlier[0].resident_id)]
+            parties, names = again, [_name_of(self.ledger, p.resident_id or "")[0] for p in again]
+            self.earlier = []
+        elif number % 25 == 12:
+            group, people = True, 60
         data = IntakeInput(
             accepted_on=accepted, source=rng.choice(("01", "01", "01", "02", "02", "33", "31")),
             dispute_type=dispute, summary=f"{_SUMMARIES[dispute]}，{names[0]}申请调解。", parties=parties,
-            mediators=mediators, event_scale="02" if group else "01",
-            people_involved=rng.randint(6, 30) if group else len(parties),
+            mediators=mediators, event_scale=("03" if people >= 50 else "02") if group else "01",
+            people_involved=people,
             amount=rng.choice(_AMOUNTS), occurred_on=accepted - timedelta(days=rng.randint(0, 20)),
             place=f"{self.village}{rng.randint(1, 12)}组")
         case_id = cases.open_case(self.ledger, data).row_id or ""

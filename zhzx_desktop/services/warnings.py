@@ -4,8 +4,9 @@ Four kinds, each a sentence a clerk can read out, the cases behind it, and the s
 (``escalate`` records that it was done: ``cases.escalated_on``; a warning whose case is reported shows 已上报 and the
 date instead of the step):
 
-- ``repeat`` 重复纠纷: two or more cases accepted in the last 12 months whose parties share a resident, or residents
-  of one household (a household's disputes count together; a resident without a household counts alone);
+- ``repeat`` 重复纠纷: two or more cases accepted in the last 12 months between the same two sides: the same
+  residents, or residents of the same two households, one on each side (applicant / respondent, either way round; a
+  household's members count together, a resident without a household counts alone; third parties do not count);
 - ``major`` 重大纠纷: a case not yet closed with 50 or more people involved;
 - ``overdue`` 超期未调结: a case still in mediation (已受理/调解中) whose one-month limit (``deadline_on``) has passed;
 - ``attention`` 需关注人员: a case not yet closed with a party in a 重点人员 category (the code table's sensitive
@@ -102,35 +103,45 @@ def _repeat(conn: sqlite3.Connection, today: date) -> list[Warning]:
     recent = _cases(conn, "accepted_on > ? AND accepted_on <= ?", (since, today.isoformat()))
     if not recent:
         return []
-    groups: dict[str, set[str]] = {}  # household id or resident id → case ids
+    sides: dict[str, dict[str, set[str]]] = {}  # case id → role → household or resident keys
     names: dict[str, list[str]] = {}
     household_no: dict[str, str] = {}
-    for case_id, resident_id, name, household_id, number in conn.execute(
-            """SELECT p.case_id, p.resident_id, r.name, r.household_id, coalesce(h.household_no, '')
+    for case_id, role, resident_id, name, household_id, number in conn.execute(
+            """SELECT p.case_id, p.role, p.resident_id, r.name, r.household_id, coalesce(h.household_no, '')
                FROM case_parties p JOIN cases c ON c.id = p.case_id JOIN residents r ON r.id = p.resident_id
                LEFT JOIN households h ON h.id = r.household_id
-               WHERE c.accepted_on > ? AND c.accepted_on <= ? ORDER BY p.rowid""", (since, today.isoformat())):
+               WHERE c.accepted_on > ? AND c.accepted_on <= ? AND p.role IN ('applicant', 'respondent')
+               ORDER BY p.rowid""", (since, today.isoformat())):
         key = f"h:{household_id}" if household_id else f"r:{resident_id}"
-        groups.setdefault(key, set()).add(case_id)
+        sides.setdefault(case_id, {}).setdefault(role, set()).add(key)
         if name not in names.setdefault(key, []):
             names[key].append(name)
         if household_id:
             household_no[key] = number
+    groups: dict[tuple[str, str], set[str]] = {}  # the two sides' keys (sorted) → case ids
+    for case_id, by_role in sides.items():
+        for one in by_role.get("applicant", ()):
+            for other in by_role.get("respondent", ()):
+                if one != other:  # a dispute inside one household is not between two households
+                    groups.setdefault((min(one, other), max(one, other)), set()).add(case_id)
+
+    def who(key: str) -> str:
+        shown = "、".join(names[key])
+        if key.startswith("h:") and len(names[key]) > 1:
+            shown = "同户的" + shown
+        return shown + (f"（户号{household_no[key]}）" if household_no.get(key) else "")
+
     out = []
     seen: set[frozenset[str]] = set()
-    for key, ids in groups.items():
+    for pair, ids in groups.items():
         if len(ids) < REPEAT_CASES or frozenset(ids) in seen:
             continue
         seen.add(frozenset(ids))
         found = sorted((recent[i] for i in ids), key=lambda c: (c.accepted_on, c.case_no), reverse=True)
-        who = "、".join(names[key])
-        if key.startswith("h:") and len(names[key]) > 1:
-            whose = f"同户的{who}" + (f"（户号{household_no[key]}）" if household_no.get(key) else "")
-        else:
-            whose = who
-        sentence = (f"{whose}近{REPEAT_MONTHS}个月内已是{len(found)}起纠纷的当事人"
-                    f"（{'、'.join(_no(c) for c in found)}），矛盾反复发生，需防止激化")
         newest = found[0]
+        first, second = pair if pair[0] in sides[newest.id].get("applicant", ()) else pair[::-1]
+        sentence = (f"{who(first)}与{who(second)}之间近{REPEAT_MONTHS}个月内已发生{len(found)}起纠纷"
+                    f"（{'、'.join(_no(c) for c in found)}），矛盾反复发生，需防止激化")
         out.append(Warning("repeat", sentence, newest.id, tuple(c.id for c in found), tuple(c.case_no for c in found),
                            newest.escalated_on))
     return out

@@ -230,3 +230,9 @@ def test_records_show_each_record_once_by_its_latest_change(ledger: Ledger) -> N
     assert [(r.row_id, r.status) for r in mine] == [(first, "未上报"), (second, "县里已确认")]  # newest first
     assert [r.row_id for r in status.records(ledger.store.conn, state="县里已确认")
             if r.row_id in (first, second)] == [second]  # first's latest change is not confirmed yet
+
+
+def test_every_synced_table_has_a_chinese_name_on_the_sync_page() -> None:
+    from zhzx_desktop.storage.migrations import CAPTURED_TABLES
+
+    assert set(CAPTURED_TABLES) <= set(status.TABLE_LABELS), "name the new table in sync/status.TABLE_LABELS"

@@ -78,24 +78,32 @@ def test_an_agreed_case_is_not_overdue(ledger: Ledger) -> None:
     assert "overdue" not in _kinds(ledger)
 
 
-def test_the_same_party_twice_in_twelve_months_is_a_repeat(ledger: Ledger) -> None:
+def test_the_same_two_sides_twice_in_twelve_months_is_a_repeat(ledger: Ledger) -> None:
     v = casework.village(ledger)
     older = _open(ledger, v, 0, 1, accepted_on="2026-03-01")
-    newer = _open(ledger, v, 2, 0, accepted_on="2026-11-02")
+    newer = _open(ledger, v, 1, 0, accepted_on="2026-11-02")  # the other way round: still between the same two
     repeats = [w for w in warnings.early_warnings(ledger) if w.kind == "repeat"]
     assert len(repeats) == 1
     w = repeats[0]
     assert w.case_id == newer and w.case_ids == (newer, older)
-    assert w.sentence.startswith("周建国近12个月内已是2起纠纷的当事人")
+    assert w.sentence.startswith("吴秀英与周建国之间近12个月内已发生2起纠纷")
     assert _no(ledger, older) in w.sentence and _no(ledger, newer) in w.sentence
+
+
+def test_one_party_against_different_people_is_not_a_repeat(ledger: Ledger) -> None:
+    v = casework.village(ledger)
+    _open(ledger, v, 0, 1, accepted_on="2026-03-01")
+    _open(ledger, v, 2, 0, accepted_on="2026-11-02")
+    _open(ledger, v, 0, 3, accepted_on="2026-11-10")
+    assert "repeat" not in _kinds(ledger)
 
 
 def test_twelve_months_back_is_the_edge(ledger: Ledger) -> None:
     v = casework.village(ledger)
     _open(ledger, v, 0, 1, accepted_on="2025-11-23")  # exactly 12 months before TODAY: outside
-    _open(ledger, v, 0, 2, accepted_on="2026-11-02")
+    _open(ledger, v, 0, 1, accepted_on="2026-11-02")
     assert "repeat" not in _kinds(ledger)
-    _open(ledger, v, 0, 3, accepted_on="2025-11-24")  # inside
+    _open(ledger, v, 1, 0, accepted_on="2025-11-24")  # inside
     assert _kinds(ledger).count("repeat") == 1
 
 
@@ -107,9 +115,9 @@ def test_two_people_of_one_household_count_together(ledger: Ledger) -> None:
         for resident_id in (v.parties[0], v.parties[2]):
             conn.execute("UPDATE residents SET household_id = ? WHERE id = ?", (household, resident_id))
     _open(ledger, v, 0, 1, accepted_on="2026-06-01")
-    _open(ledger, v, 3, 2, accepted_on="2026-11-02")
+    _open(ledger, v, 1, 2, accepted_on="2026-11-02")
     [w] = [w for w in warnings.early_warnings(ledger) if w.kind == "repeat"]
-    assert w.sentence.startswith("同户的周建国、郑海涛（户号0012）近12个月内已是2起纠纷的当事人")
+    assert w.sentence.startswith("吴秀英与同户的周建国、郑海涛（户号0012）之间近12个月内已发生2起纠纷")
 
 
 def test_one_dispute_inside_a_household_is_not_a_repeat(ledger: Ledger) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sync import status
 from zhzx_desktop.documents import monthly_report as documents
 from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import ZhzxError
@@ -239,16 +240,17 @@ class MonthlyReportDialog(QDialog):
         self._update_buttons()
         self._say(self.tr("正在统计…"))
 
-        def job(ledger: Ledger, progress: Progress) -> tuple[reports.MonthlyReport, reports.Submitted | None]:
+        def job(ledger: Ledger, progress: Progress) -> tuple[reports.MonthlyReport, reports.Submitted | None, str]:
             report = reports.compute(ledger, month)
             earlier = next((s for s in reports.submitted(ledger) if s.month == month), None)
-            return report, earlier
+            state = (status.record_state(ledger.store.conn, "monthly_reports", earlier.id) or "") if earlier else ""
+            return report, earlier, state
 
         self.ctx.runner.run(job, on_success=self._on_computed, on_failure=self._on_failed,
                             label=self.tr("正在统计月报"), parent=self)
 
-    def _on_computed(self, result: tuple[reports.MonthlyReport, reports.Submitted | None]) -> None:
-        report, earlier = result
+    def _on_computed(self, result: tuple[reports.MonthlyReport, reports.Submitted | None, str]) -> None:
+        report, earlier, state = result
         if report.month != self.month():  # the clerk picked another month meanwhile
             return
         self.report = report
@@ -260,8 +262,9 @@ class MonthlyReportDialog(QDialog):
         if earlier is None:
             self._say("")
         else:
-            self._say(self.tr("本月月报已由%1记录上报（%2）；再次上报会替换上次的数字。")
-                      .replace("%1", earlier.submitted_by).replace("%2", earlier.generated_at[:10]))
+            self._say(self.tr("本月月报已由%1记录上报（%2，%3）；再次上报会替换上次的数字。")
+                      .replace("%1", earlier.submitted_by).replace("%2", earlier.generated_at[:10])
+                      .replace("%3", state or status.UNSENT))
         self._update_buttons()
         self.report_computed.emit(report)
 

@@ -61,7 +61,7 @@ from zhzx_desktop.services.ledger import Ledger
 
 SEARCH_DEBOUNCE_MS = 150
 SCAN_MEDIA = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
-_CASE_WIDTHS = (("case_no", 184), ("parties", 90), ("dispute_type", 84), ("accepted_on", 80), ("status_label", 64),
+_CASE_WIDTHS = (("case_no", 214), ("parties", 90), ("dispute_type", 84), ("accepted_on", 80), ("status_label", 64),
                 ("deadline_on", 80))
 _STATUS_COLOURS = {"accepted": "#2c6fb7", "mediating": "#d68910", "agreed": "#1e7d32", "failed": "#7f8c8d",
                    "closed": "#555555", "archived": "#555555"}
