@@ -34,6 +34,14 @@ def _kinds(ledger: Ledger) -> list[str]:
     return [w.kind for w in warnings.early_warnings(ledger)]
 
 
+def _household(ledger: Ledger, number: str, *resident_ids: str) -> None:
+    """Put ``resident_ids`` in one new household 户号 ``number``."""
+    with ledger.store.write() as conn:
+        household = rows.new_id()
+        rows.insert(conn, "households", [{"id": household, "household_no": number, "created_at": rows.now_utc()}])
+        conn.executemany("UPDATE residents SET household_id = ? WHERE id = ?", [(household, r) for r in resident_ids])
+
+
 def _categorise(ledger: Ledger, resident_id: str, category: str, until: str | None = None) -> None:
     with ledger.store.write() as conn:
         rows.insert(conn, "resident_categories", [{"id": rows.new_id(), "resident_id": resident_id,
@@ -109,11 +117,7 @@ def test_twelve_months_back_is_the_edge(ledger: Ledger) -> None:
 
 def test_two_people_of_one_household_count_together(ledger: Ledger) -> None:
     v = casework.village(ledger)
-    with ledger.store.write() as conn:
-        household = rows.new_id()
-        rows.insert(conn, "households", [{"id": household, "household_no": "0012", "created_at": rows.now_utc()}])
-        for resident_id in (v.parties[0], v.parties[2]):
-            conn.execute("UPDATE residents SET household_id = ? WHERE id = ?", (household, resident_id))
+    _household(ledger, "0012", v.parties[0], v.parties[2])
     _open(ledger, v, 0, 1, accepted_on="2026-06-01")
     _open(ledger, v, 1, 2, accepted_on="2026-11-02")
     [w] = [w for w in warnings.early_warnings(ledger) if w.kind == "repeat"]
@@ -122,11 +126,7 @@ def test_two_people_of_one_household_count_together(ledger: Ledger) -> None:
 
 def test_one_dispute_inside_a_household_is_not_a_repeat(ledger: Ledger) -> None:
     v = casework.village(ledger)
-    with ledger.store.write() as conn:
-        household = rows.new_id()
-        rows.insert(conn, "households", [{"id": household, "household_no": "0013", "created_at": rows.now_utc()}])
-        for resident_id in (v.parties[0], v.parties[1]):
-            conn.execute("UPDATE residents SET household_id = ? WHERE id = ?", (household, resident_id))
+    _household(ledger, "0013", v.parties[0], v.parties[1])
     _open(ledger, v, 0, 1)
     assert warnings.early_warnings(ledger) == []
 
