@@ -136,3 +136,16 @@ def test_model(qtmodeltester, qtbot, ctx: GuiContext) -> None:
     empty = MonthlyReportModel()
     qtmodeltester.check(empty)
     assert empty.rowCount(QModelIndex()) == 0
+
+
+def test_the_current_month_and_the_training_sandbox_are_not_sent(qtbot, ctx: GuiContext) -> None:
+    dialog = _open(qtbot, ctx)
+    assert dialog.submit_button.isEnabled()  # last month, by default
+    dialog.set_month("2026-11")
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.month == "2026-11")
+    assert not dialog.submit_button.isEnabled() and "还没有结束" in dialog.submit_button.toolTip()
+    assert dialog.pdf_button.isEnabled()  # looking at and printing the month so far is fine
+    with ctx.ledger.store.write() as conn:
+        conn.execute("INSERT INTO app_meta(k, v) VALUES ('training', '1')")
+    sandbox = _open(qtbot, ctx)
+    assert not sandbox.submit_button.isEnabled() and "训练模式" in sandbox.submit_button.toolTip()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QProgressDialog, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from zhzx_desktop.errors import Cancelled, UserError
 from zhzx_desktop.gui import settings as keys
@@ -118,3 +119,24 @@ def test_settings_round_trip_through_the_ini_file(tmp_path: Path) -> None:
     again = Settings(path)
     assert again.get(count) == 3 and again.get(keys.IMPORT_MAPPING) == '{"姓名": "name"}'
     assert "count=3" in path.read_text(encoding="utf-8")
+
+
+def test_a_window_closed_before_its_job_ends_is_not_called_back(qtbot, ledger: Ledger) -> None:
+    runner = ThreadRunner(ledger)
+    parent = QDialog()
+    release = threading.Event()
+
+    def job(worker: Ledger, progress) -> int:
+        release.wait(5)
+        residents.register(worker, ResidentInput(name="关窗后保存"))
+        return 1
+
+    called: list[object] = []
+    op = runner.run(job, on_success=called.append, on_failure=called.append, label="保存中", parent=parent)
+    parent.deleteLater()  # the clerk closed the dialog (WA_DeleteOnClose) while the job ran
+    qtbot.waitUntil(lambda: not isValid(parent), timeout=2000)
+    release.set()
+    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    runner.shutdown()
+    assert called == [] and not runner.busy  # no call into the deleted dialog, nothing left pending
+    assert residents.count(ledger) == 1  # what the job saved stays saved

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sync import status
+from sync import outbox, status
 from tests.sync import harness
 from zhzx_desktop.gui.dialogs.enroll_dialog import EnrollDialog
 from zhzx_desktop.gui.dialogs.setup_wizard import ADMIN_PAGE, COMMITTEE_PAGE, SERVER_PAGE, VILLAGE_PAGE, SetupWizard
@@ -190,4 +190,10 @@ def test_village_dialog_from_the_settings_menu_saves_in_accept(qtbot, ctx) -> No
     assert village.load(ctx.ledger) == village.Village("东华村", CODE) == dialog.village
     window.village_action.trigger()
     assert window.village_dialog.village_code_edit.text() == CODE  # reads the saved values again
+    assert not window.village_dialog.village_code_edit.isReadOnly()
+    window.village_dialog.reject()
+    with ctx.ledger.store.write() as conn:  # once enrolled, the code is the county's (written at enrollment)
+        outbox.set_state(conn, "device_id", "d1")
+    window.village_action.trigger()
+    assert window.village_dialog.village_code_edit.isReadOnly()
     window.village_dialog.reject()

@@ -19,6 +19,7 @@ from zhzx_desktop.gui import training
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.main_window import SYNC, MainWindow
 from zhzx_desktop.gui.operations import InlineRunner
+from zhzx_desktop.gui.pages.training_sync_page import TrainingSyncPage
 from zhzx_desktop.gui.settings import Settings
 from zhzx_desktop.gui.translations import install
 from zhzx_desktop.security import accounts
@@ -82,7 +83,7 @@ def test_the_window_is_marked_and_its_sync_page_refuses(qtbot, window: MainWindo
     assert banner.isVisible() and banner.text() == "训练模式：这里的数据都是虚构的，不会上报"
     assert window.findChild(QLabel, "training_banner") is banner
     page = window.show_page(SYNC)
-    assert isinstance(page, training.TrainingSyncPage) and page.isVisible()
+    assert isinstance(page, TrainingSyncPage) and page.isVisible()
     assert not page.sync_button.isEnabled() and not page.enroll_button.isEnabled()
     assert not page.usb_button.isEnabled() and page.training_label.text() == training.REFUSAL
     assert page.not_enrolled_label.isHidden() and window.sync_label.text() == "训练模式：不同步、不上报"

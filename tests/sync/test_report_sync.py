@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from sync import status
 from tests.sync.harness import ServerThread, VillageClient, server_row
+from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import reports
 
 Village = Callable[..., VillageClient]
@@ -31,6 +33,9 @@ def test_monthly_report_reaches_the_county_and_a_resubmit_updates_it(county: Ser
     pc.open_case(people[:2], people[3])  # accepted 2026-11-02
     first = reports.compute(pc.ledger, MONTH)
     assert first.accepted == 1
+    with pytest.raises(UserError, match="还没有结束"):  # on 2026-11-23 November is not over
+        reports.submit(pc.ledger, first)
+    pc.today = other_day = date(2026, 12, 1)  # the clerk sends November's report on the first of December
     row_id = reports.submit(pc.ledger, first).row_id
     assert row_id is not None
     assert status.record_state(pc.ledger.store.conn, "monthly_reports", row_id) == status.UNSENT
@@ -55,6 +60,7 @@ def test_monthly_report_reaches_the_county_and_a_resubmit_updates_it(county: Ser
     assert _county_reports(county) == [row_id]  # updated, not duplicated
 
     other = village("东华二号机", direct=True)  # another PC of the village sends its own (here: 零上报)
+    other.today = other_day
     zero = reports.compute(other.ledger, MONTH)
     other_id = reports.submit(other.ledger, zero).row_id
     assert other.sync().confirmed_all

@@ -82,7 +82,8 @@ def _backup(ctx: GuiContext) -> Page:
 def _sync(ctx: GuiContext) -> Page:
     from zhzx_desktop.gui import training
     if training.is_training(ctx.ledger):  # 训练模式: never synced; the page says so and refuses
-        return training.TrainingSyncPage(ctx)
+        from zhzx_desktop.gui.pages.training_sync_page import TrainingSyncPage
+        return TrainingSyncPage(ctx)
     from zhzx_desktop.gui.pages.sync_page import SyncPage
     return SyncPage(ctx)  # the window attaches its sync worker (MainWindow.page)
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from zhzx_desktop.errors import Cancelled
 from zhzx_desktop.gui.errors import show_error
@@ -134,6 +135,9 @@ class ThreadRunner(QObject):
     def _on_finished(self, op: Op, result: Any, error: BaseException | None) -> None:
         on_success, on_failure, parent, dialog = self._pending.pop(op)
         op.done = True
+        if parent is not None and not isValid(parent):  # the dialog that asked was closed (and deleted) meanwhile:
+            log.info("operation %r finished after its window closed", op.label)  # what it saved stays saved
+            return
         if dialog is not None:
             dialog.canceled.disconnect(op.cancel)
             dialog.close()

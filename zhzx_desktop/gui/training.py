@@ -3,7 +3,7 @@
 - Its own database, ``paths.data_dir()/training/training.db`` (never the real one), filled with demo data
   (``services.demo``: a few hundred residents, households, teams, cases in every state, one account per role with
   the password ``demo.DEMO_PASSWORD``) on first use, and marked ``app_meta.training = 1``.
-- Never synced: it is never enrolled; its 同步 page (``TrainingSyncPage``) refuses to connect, sync or exchange a USB
+- Never synced: it is never enrolled; its 同步 page (``pages/training_sync_page.py``) refuses to connect, sync or exchange a USB
   bundle with a clear message, and the command line refuses ``sync`` on it (cli.py).
 - Clearly marked: an orange banner 「训练模式：这里的数据都是虚构的，不会上报」 across the window and 「【训练】」 in the
   title of every window.
@@ -38,9 +38,6 @@ from PySide6.QtWidgets import (
 
 from zhzx_desktop import APP_DISPLAY_NAME, paths
 from zhzx_desktop.domain.roles import ROLE_LABELS
-from zhzx_desktop.gui.context import GuiContext
-from zhzx_desktop.gui.errors import show_message
-from zhzx_desktop.gui.pages.sync_page import SyncPage
 from zhzx_desktop.services.ledger import Ledger, open_ledger
 
 log = logging.getLogger(__name__)
@@ -235,53 +232,3 @@ def run_login(ledger: Ledger) -> bool:
     dialog.username_edit.setText(PRACTICE_ACCOUNT)
     dialog.password_edit.setFocus()
     return dialog.exec() == QDialog.DialogCode.Accepted
-
-
-# ---- the 同步 page of the sandbox
-
-
-class TrainingSyncPage(SyncPage):
-    """The 同步 page in training: says why there is no sync, and refuses every way to the county."""
-
-    def __init__(self, ctx: GuiContext, worker: Any = None) -> None:
-        super().__init__(ctx, worker)
-        self.training_label = QLabel(self.tr(REFUSAL))
-        self.training_label.setObjectName("training_sync_label")
-        self.training_label.setWordWrap(True)
-        self.training_label.setStyleSheet("background: #fdebd0; color: #a04000; font-size: 12pt; padding: 8px;")
-        layout = self.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.insertWidget(1, self.training_label)
-        self._update_buttons()
-
-    def reload(self) -> None:
-        super().reload()
-        self.not_enrolled_label.hide()  # 「请点连接县平台…」 does not apply here
-
-    def _update_buttons(self) -> None:
-        super()._update_buttons()
-        for button in (self.sync_button, self.usb_button, self.enroll_button):
-            button.setEnabled(False)
-            button.setToolTip(self.tr(REFUSAL))
-
-    def refuse(self) -> QMessageBox:
-        return show_message(self, self.tr(REFUSAL))
-
-    def open_enroll_dialog(self) -> QWidget:
-        return self.refuse()
-
-    def sync_now(self) -> bool:
-        self.refuse()
-        return False
-
-    def export_bundle(self, out_path: Path) -> None:
-        self.refuse()
-
-    def import_receipt(self, receipt_path: Path) -> None:
-        self.refuse()
-
-    def _on_export_action_triggered(self) -> None:
-        self.refuse()
-
-    def _on_import_action_triggered(self) -> None:
-        self.refuse()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from zhzx_desktop.documents import monthly_report
+from zhzx_desktop.domain import case_rules
 from zhzx_desktop.domain.codes import CodeEntry, code_table
 from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import UserError
@@ -103,7 +104,6 @@ class MonthlyReport:
 # ------------------------------------------------------------------------------------------------------------------
 
 _MONTH_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
-WRITTEN, ORAL = "01", "02"  # agreement_form (domain/case_rules.WRITTEN/ORAL)
 SCREENING = "03"  # activity_kind 排查
 CONFIRMED = "valid"  # jc_result 确认有效
 FIGURES_VERSION = 1  # the JSON of a MonthlyReport (monthly_reports.figures)
@@ -242,7 +242,7 @@ def compute(ledger: Ledger, month: str) -> MonthlyReport:
     params = {"start": start, "end": end}
     now = _core(conn, month)
     written, oral, difficult = conn.execute(
-        f"""SELECT coalesce(sum(c.agreement_form = '{WRITTEN}'), 0), coalesce(sum(c.agreement_form = '{ORAL}'), 0),
+        f"""SELECT coalesce(sum(c.agreement_form = '{case_rules.WRITTEN}'), 0), coalesce(sum(c.agreement_form = '{case_rules.ORAL}'), 0),
                    coalesce(sum(c.difficult), 0) FROM cases c WHERE {_COHORT}""", params).fetchone()
     (parties,) = conn.execute(
         f"SELECT count(*) FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE {_COHORT}", params).fetchone()
@@ -319,9 +319,12 @@ def report_id(ledger: Ledger, month: str) -> str:
 
 def submit(ledger: Ledger, report: MonthlyReport) -> Changes:
     """Record ``report`` for the county (the ``monthly_reports`` row of this PC and month, sent with the next sync);
-    a second submit of the month replaces the figures. Needs ``EXPORT`` (the figures leave the village)."""
+    a second submit of the month replaces the figures. Needs ``EXPORT`` (the figures leave the village). A month that
+    has not ended is refused: half a month's figures would stand at the county as the month's."""
     actor = ledger.require(Permission.EXPORT, "上报月报")
     month = check_month(report.month)
+    if month >= month_of(ledger.today()):
+        raise UserError("month", "month_not_over", f"{month} 还没有结束，月末之后才能上报这个月的月报")
     row_id = report_id(ledger, month)
     values = {"month": month, "figures": json.dumps(to_json(report), ensure_ascii=False, sort_keys=True),
               "zero": 1 if report.zero else 0, "generated_at": report.generated_at,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from zhzx_desktop.domain.months import first_of_month
 from zhzx_desktop.domain.validation import field_label, normalize_phone
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
@@ -342,11 +343,6 @@ def get_activity(ledger: Ledger, activity_id: str) -> ActivityRow | None:
     return found[0] if found else None
 
 
-def _month_back(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def monthly(ledger: Ledger, team_id: str, months: int = 12) -> TeamMonthly:
     """Members now and ever, and activities per month for the last ``months`` months up to today (this month
     included, months without activities included with zeros). Plain counts: no points, no rankings."""
@@ -354,7 +350,7 @@ def monthly(ledger: Ledger, team_id: str, months: int = 12) -> TeamMonthly:
     now, ever = conn.execute("SELECT count(DISTINCT CASE WHEN left_on IS NULL THEN resident_id END), "
                              "count(DISTINCT resident_id) FROM team_members WHERE team_id = ?", (team_id,)).fetchone()
     this_month = ledger.today().replace(day=1)
-    keys = [_month_back(this_month, n).isoformat()[:7] for n in range(months - 1, -1, -1)]
+    keys = [first_of_month(this_month, n).isoformat()[:7] for n in range(months - 1, -1, -1)]
     first = keys[0] + "-01"
     counts: dict[str, int] = {}
     kinds: dict[str, Counter[str]] = {}

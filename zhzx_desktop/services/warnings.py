@@ -18,7 +18,6 @@ A role without ``CASES_VIEW`` gets no warnings (the parties' privacy, 人民调�
 
 from __future__ import annotations
 
-import calendar
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import date
 
 from zhzx_desktop.domain import case_rules
 from zhzx_desktop.domain.codes import code_table
+from zhzx_desktop.domain.months import months_back
 from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.services import fields
@@ -82,12 +82,6 @@ class _Case:
     escalated_on: str | None
 
 
-def _months_back(day: date, months: int) -> date:
-    """The same day ``months`` earlier (the month's last day when it is shorter: 03-31 − 1 month → 02-28/29)."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
 def _cases(conn: sqlite3.Connection, where: str, params: Iterable[object] = ()) -> dict[str, _Case]:
     sql = ("SELECT id, coalesce(case_no, ''), status, coalesce(accepted_on, ''), deadline_on, people_involved, "
            "escalated_on FROM cases WHERE " + where)
@@ -99,12 +93,12 @@ def _no(case: _Case) -> str:
 
 
 def _repeat(conn: sqlite3.Connection, today: date) -> list[Warning]:
-    since = _months_back(today, REPEAT_MONTHS).isoformat()
+    since = months_back(today, REPEAT_MONTHS).isoformat()
     recent = _cases(conn, "accepted_on > ? AND accepted_on <= ?", (since, today.isoformat()))
     if not recent:
         return []
     sides: dict[str, dict[str, set[str]]] = {}  # case id → role → household or resident keys
-    names: dict[str, list[str]] = {}
+    names: dict[tuple[str, str], list[str]] = {}  # (case id, key) → the party names of that side in that case
     household_no: dict[str, str] = {}
     for case_id, role, resident_id, name, household_id, number in conn.execute(
             """SELECT p.case_id, p.role, p.resident_id, r.name, r.household_id, coalesce(h.household_no, '')
@@ -114,8 +108,8 @@ def _repeat(conn: sqlite3.Connection, today: date) -> list[Warning]:
                ORDER BY p.rowid""", (since, today.isoformat())):
         key = f"h:{household_id}" if household_id else f"r:{resident_id}"
         sides.setdefault(case_id, {}).setdefault(role, set()).add(key)
-        if name not in names.setdefault(key, []):
-            names[key].append(name)
+        if name not in names.setdefault((case_id, key), []):
+            names[case_id, key].append(name)
         if household_id:
             household_no[key] = number
     groups: dict[tuple[str, str], set[str]] = {}  # the two sides' keys (sorted) → case ids
@@ -125,9 +119,10 @@ def _repeat(conn: sqlite3.Connection, today: date) -> list[Warning]:
                 if one != other:  # a dispute inside one household is not between two households
                     groups.setdefault((min(one, other), max(one, other)), set()).add(case_id)
 
-    def who(key: str) -> str:
-        shown = "、".join(names[key])
-        if key.startswith("h:") and len(names[key]) > 1:
+    def who(key: str, case_ids: list[str]) -> str:  # the names of ``key``'s side in these cases only
+        seen = list(dict.fromkeys(name for case_id in case_ids for name in names.get((case_id, key), ())))
+        shown = "、".join(seen)
+        if key.startswith("h:") and len(seen) > 1:
             shown = "同户的" + shown
         return shown + (f"（户号{household_no[key]}）" if household_no.get(key) else "")
 
@@ -140,7 +135,8 @@ def _repeat(conn: sqlite3.Connection, today: date) -> list[Warning]:
         found = sorted((recent[i] for i in ids), key=lambda c: (c.accepted_on, c.case_no), reverse=True)
         newest = found[0]
         first, second = pair if pair[0] in sides[newest.id].get("applicant", ()) else pair[::-1]
-        sentence = (f"{who(first)}与{who(second)}之间近{REPEAT_MONTHS}个月内已发生{len(found)}起纠纷"
+        oldest_first = [c.id for c in reversed(found)]
+        sentence = (f"{who(first, oldest_first)}与{who(second, oldest_first)}之间近{REPEAT_MONTHS}个月内已发生{len(found)}起纠纷"
                     f"（{'、'.join(_no(c) for c in found)}），矛盾反复发生，需防止激化")
         out.append(Warning("repeat", sentence, newest.id, tuple(c.id for c in found), tuple(c.case_no for c in found),
                            newest.escalated_on))

@@ -276,3 +276,10 @@ def test_submit_needs_the_export_permission(ledger: Ledger) -> None:
     ledger.session.actor = Actor(account_id="c1", username="lisi", display_name="李四", role=Role.CLERK)
     with pytest.raises(Forbidden):
         reports.compute(ledger, "2026-10")  # the register clerk does not see the mediation cases
+
+
+def test_a_month_not_yet_over_is_not_sent(ledger: Ledger) -> None:
+    november = reports.compute(ledger, "2026-11")  # TODAY is 2026-11-23
+    with pytest.raises(UserError, match="还没有结束") as refused:
+        reports.submit(ledger, november)
+    assert refused.value.field == "month" and reports.submitted(ledger) == []

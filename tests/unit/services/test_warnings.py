@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests import casework
+from zhzx_desktop.domain import months
 from zhzx_desktop.domain.roles import Role
 from zhzx_desktop.errors import Forbidden, UserError
 from zhzx_desktop.security.session import Actor
@@ -205,9 +206,19 @@ def test_escalate_needs_cases_edit(ledger: Ledger) -> None:
     assert ledger.store.conn.execute("SELECT escalated_on FROM cases").fetchone()[0] is None
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
+@pytest.mark.parametrize(("day", "back", "expected"), [
     (date(2026, 11, 23), 12, date(2025, 11, 23)), (date(2027, 3, 31), 1, date(2027, 2, 28)),
     (date(2024, 3, 31), 1, date(2024, 2, 29)), (date(2026, 1, 15), 1, date(2025, 12, 15)),
     (date(2024, 2, 29), 12, date(2023, 2, 28))])
-def test_months_back(day: date, months: int, expected: date) -> None:
-    assert warnings._months_back(day, months) == expected
+def test_months_back(day: date, back: int, expected: date) -> None:
+    assert months.months_back(day, back) == expected
+
+
+def test_a_repeat_names_only_the_people_of_those_cases(ledger: Ledger) -> None:
+    v = casework.village(ledger)
+    _household(ledger, "0014", v.parties[0], v.parties[2])
+    _open(ledger, v, 0, 1, accepted_on="2026-06-01")
+    _open(ledger, v, 1, 0, accepted_on="2026-11-02")
+    _open(ledger, v, 2, 3, accepted_on="2026-11-05")  # the same household, another dispute with someone else
+    [w] = [w for w in warnings.early_warnings(ledger) if w.kind == "repeat"]
+    assert w.sentence.startswith("吴秀英与周建国（户号0014）之间") and "郑海涛" not in w.sentence

@@ -32,6 +32,7 @@ from zhzx_desktop.documents import monthly_report as documents
 from zhzx_desktop.domain.roles import Permission
 from zhzx_desktop.errors import ZhzxError
 from zhzx_desktop.gui import settings as keys
+from zhzx_desktop.gui import training
 from zhzx_desktop.gui.context import GuiContext
 from zhzx_desktop.gui.errors import show_error, show_message
 from zhzx_desktop.services import reports
@@ -224,6 +225,16 @@ class MonthlyReportDialog(QDialog):
         for button in (self.pdf_button, self.xlsx_button, self.submit_button):
             button.setEnabled(ready and allowed)
             button.setToolTip(why)
+        if not allowed:
+            return
+        if training.is_training(self.ctx.ledger):
+            refusal = training.REFUSAL
+        elif self.month() >= reports.month_of(self.ctx.ledger.today()):
+            refusal = self.tr("本月还没有结束，月末之后才能上报")
+        else:
+            return
+        self.submit_button.setEnabled(False)
+        self.submit_button.setToolTip(refusal)
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
@@ -262,9 +273,9 @@ class MonthlyReportDialog(QDialog):
         if earlier is None:
             self._say("")
         else:
-            self._say(self.tr("本月月报已由%1记录上报（%2，%3）；再次上报会替换上次的数字。")
-                      .replace("%1", earlier.submitted_by).replace("%2", earlier.generated_at[:10])
-                      .replace("%3", state or status.UNSENT))
+            self._say(self.tr("%1的月报已由%2记录上报（%3，%4）；再次上报会替换上次的数字。")
+                      .replace("%1", documents.month_text(earlier.month)).replace("%2", earlier.submitted_by)
+                      .replace("%3", documents.filled_on(earlier.report)).replace("%4", state or status.UNSENT))
         self._update_buttons()
         self.report_computed.emit(report)
 
@@ -343,7 +354,7 @@ class MonthlyReportDialog(QDialog):
             return
 
         def job(ledger: Ledger, progress: Progress) -> Changes:
-            return reports.submit(ledger, report)
+            return reports.submit(ledger, reports.compute(ledger, report.month))  # what is entered now, not then
 
         def done(changes: Changes) -> None:
             text = self.tr("%1的月报已记录，将在下次同步时上报县里。").replace("%1", documents.month_text(report.month))

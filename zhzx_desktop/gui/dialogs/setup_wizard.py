@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from sync import outbox
 from zhzx_desktop import APP_DISPLAY_NAME
 from zhzx_desktop.errors import UserError
 from zhzx_desktop.gui.dialogs.change_password_dialog import (
@@ -362,6 +363,9 @@ class VillageDialog(QDialog):
         self.village_name_edit.setText(current.name)
         self.village_code_edit = line_edit("village_code_edit", 12, self.tr("12位数字，例：330781103201"))
         self.village_code_edit.setText(current.code)
+        if outbox.get_state(ledger.store.conn, "device_id"):  # enrolled: the county's code (set at enrollment) holds
+            self.village_code_edit.setReadOnly(True)
+            self.village_code_edit.setToolTip(self.tr("本电脑已连接县平台，区划代码以县里登记的为准"))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         add_field(form, self.tr("村名称"), self.village_name_edit, "village_name")

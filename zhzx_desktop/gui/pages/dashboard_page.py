@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from zhzx_desktop.gui.context import GuiContext
-from zhzx_desktop.gui.errors import show_message
+from zhzx_desktop.gui.dialogs.monthly_report_dialog import MonthlyReportDialog
 from zhzx_desktop.gui.pages.page import Page
 from zhzx_desktop.gui.widgets.bar_chart import BarChart, ChartBar
 from zhzx_desktop.gui.widgets.buttons import push_button
+from zhzx_desktop.gui.widgets.warning_list import WarningList
 from zhzx_desktop.services import dashboard
 from zhzx_desktop.services.changes import Changes
 from zhzx_desktop.services.dashboard import Bar, Dashboard, Drill, Figure
@@ -102,7 +103,7 @@ class DashboardPage(Page):
         self.board: Dashboard | None = None
         self.drills: dict[str, Drill] = {}
         self.dialog: QDialog | None = None  # the drill or 月报 dialog last opened
-        self._shown_once = False
+        self._stale = False  # a change arrived while the page was hidden
 
         heading = QLabel(self.tr("统计"))
         heading.setObjectName("dashboard_heading")
@@ -124,7 +125,7 @@ class DashboardPage(Page):
         self.tiles: dict[str, _Tile] = {}
         register = self._tile_group(self.tr("台账"), (
             ("residents", self.tr("在册居民")), ("households", self.tr("户")), ("teams", self.tr("队伍")),
-            ("members", self.tr("队伍成员"))))
+            ("members", self.tr("队员人次"))))
         self.month_group = self._tile_group(self.tr("本月调解"), (
             ("month_opened", self.tr("受理")), ("month_closed", self.tr("结案")),
             ("month_succeeded", self.tr("调解成功")), ("month_rate", self.tr("成功率"))))
@@ -214,29 +215,17 @@ class DashboardPage(Page):
         QVBoxLayout(box).addWidget(chart)
         return box
 
-    def _warning_list(self) -> QWidget:
-        """The 研判 early-warning list (helper module ``gui/widgets/warning_list.py``), or a note if missing."""
-        try:
-            from zhzx_desktop.gui.widgets.warning_list import WarningList
-        except ImportError:
-            log.info("warning_list not available")
-            label = QLabel(self.tr("研判预警暂不可用。"))
-            label.setObjectName("warning_placeholder")
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            return label
+    def _warning_list(self) -> WarningList:
+        """The 研判 early-warning list; its 打开案件 and 上报 reach the window through this page."""
         widget = WarningList(self.ctx)
-        requested = getattr(widget, "case_requested", None)
-        if requested is not None:
-            requested.connect(self.case_requested)
-        changed = getattr(widget, "changed", None)
-        if changed is not None:
-            changed.connect(self.changed)
+        widget.case_requested.connect(self.case_requested)
+        widget.changed.connect(self.changed)
         return widget
 
     # ---- loading
 
     def reload(self) -> None:
+        self._stale = False
         board = dashboard.figures(self.ctx.ledger)
         self.board = board
         today = board.today
@@ -264,9 +253,7 @@ class DashboardPage(Page):
         self.type_chart.set_bars(self._chart_bars(board.by_dispute_type, self.tr("件")))
         self.source_chart.set_bars(self._chart_bars(board.by_source, self.tr("件")))
         self.activity_chart.set_bars(self._chart_bars(board.activities, self.tr("次")))
-        reload_warnings = getattr(self.warning_list, "reload", None)
-        if callable(reload_warnings):
-            reload_warnings()
+        self.warning_list.reload()
 
     def _set_figure(self, name: str, figure: Figure, unit: str) -> None:
         self.drills[name] = figure.drill
@@ -317,19 +304,11 @@ class DashboardPage(Page):
 
     # ---- 月报
 
-    def open_report_dialog(self) -> QDialog | None:
-        """The 月报 dialog (helper module ``gui/dialogs/monthly_report_dialog.py``); None when it is not there."""
-        try:
-            from zhzx_desktop.gui.dialogs.monthly_report_dialog import MonthlyReportDialog
-        except ImportError:
-            log.info("monthly_report_dialog not available")
-            show_message(self, self.tr("月报功能尚未安装。"))
-            return None
+    def open_report_dialog(self) -> MonthlyReportDialog:
+        """The 月报 dialog (its 上报 tells the window through ``changed``)."""
         dialog = MonthlyReportDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        changed = getattr(dialog, "changed", None)
-        if changed is not None:
-            changed.connect(self.changed)
+        dialog.changed.connect(self.changed)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -340,17 +319,18 @@ class DashboardPage(Page):
     # ---- the page contract
 
     def apply(self, changes: Changes) -> None:
-        if (changes.cases or changes.residents or changes.households or changes.teams or changes.members
+        if not (changes.cases or changes.residents or changes.households or changes.teams or changes.members
                 or changes.activities):
+            return
+        if self.isVisible():
             self.reload()
+        else:  # counted again when the clerk comes back, not after every save on the other pages
+            self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if event.spontaneous():
-            return
-        if self._shown_once:
-            self.reload()  # back on the page: figures may have changed on another page or by a sync
-        self._shown_once = True
+        if not event.spontaneous() and self._stale:
+            self.reload()
 
     def focus_search(self) -> None:
         self.tiles["month_opened"].setFocus()
