@@ -8,8 +8,8 @@ main window and dialogs offscreen at a fixed size and saves one PNG per screen::
     .venv/bin/python scripts/screenshots.py --out /tmp/shots --residents 300 --cases 20
 
 Nothing touches the user's profile: the database, the settings, the per-database state and the keyring (in memory)
-all live in the temporary folder. The screens of features that are not in the tree (统计, 月报, 首次使用向导,
-训练模式) are skipped with a note. Prints one line per PNG written; exit 0 when every screen that exists was taken.
+all live in the temporary folder. A screen whose demo data is missing is skipped with a note. Prints one line per
+PNG written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import itertools
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -143,16 +143,7 @@ def _first(ledger: Any, sql: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _optional(module: str) -> Any:
-    """An optional GUI module (built by another part of the project): None when it is not in the tree."""
-    import importlib
 
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            return None
-        raise
 
 
 def take(args: argparse.Namespace, tmp: Path) -> Shooter:
@@ -175,6 +166,7 @@ def take(args: argparse.Namespace, tmp: Path) -> Shooter:
     from zhzx_desktop.gui.main_window import MainWindow
     from zhzx_desktop.gui.operations import InlineRunner
     from zhzx_desktop.gui.settings import Settings
+    from zhzx_desktop.gui.translations import install as install_translations
     from zhzx_desktop.security import accounts
     from zhzx_desktop.services import demo
     from zhzx_desktop.services.ledger import open_ledger
@@ -188,9 +180,7 @@ def take(args: argparse.Namespace, tmp: Path) -> Shooter:
     family = next((f for f in FONT_FAMILIES if f in families), None)
     if family is not None:
         app.setFont(QFont(family, 10))
-    translations = _optional("zhzx_desktop.gui.translations")
-    if translations is not None:
-        translations.install(app)  # Qt's own buttons in Chinese, as in the app
+    install_translations(app)  # Qt's own buttons in Chinese, as in the app
     collector = GuiGarbageCollector(app)
 
     shots = Shooter(args.out, args.only)
@@ -220,7 +210,7 @@ def take(args: argparse.Namespace, tmp: Path) -> Shooter:
         settle()
         try:
             _main_screens(shots, window, ctx)
-            _optional_screens(shots, window, ctx, tmp)
+            _reporting_and_first_day_screens(shots, window, ctx, tmp)
         finally:
             window.sync_worker.shutdown(timeout=2.0)
             window.hide()
@@ -311,54 +301,39 @@ def _main_screens(shots: Shooter, window: Any, ctx: Any) -> None:
         shots.save("audit", window)
 
 
-def _optional_screens(shots: Shooter, window: Any, ctx: Any, tmp: Path) -> None:
-    """The screens of parts built alongside (issue 7/8): taken when they are in the tree."""
+def _reporting_and_first_day_screens(shots: Shooter, window: Any, ctx: Any, tmp: Path) -> None:
+    """统计, 月报 (issue 7), the first-run wizard and 训练模式 (issue 8)."""
+    from zhzx_desktop.gui.dialogs.monthly_report_dialog import MonthlyReportDialog
+
     if shots.wanted("dashboard"):
-        if _show(window, "统计") is None and _show(window, "首页") is None:
-            shots.skip("dashboard", "no 统计 page in the navigation")
-        else:
-            shots.save("dashboard", window)
+        _show(window, "统计")
+        shots.save("dashboard", window)
     if shots.wanted("monthly_report"):
-        module = _optional("zhzx_desktop.gui.dialogs.monthly_report_dialog")
-        if module is None:
-            shots.skip("monthly_report", "zhzx_desktop/gui/dialogs/monthly_report_dialog.py is not in the tree")
-        else:
-            dialog = module.MonthlyReportDialog(ctx, parent=window)
-            with _dialog(dialog):
-                settle(300)
-                shots.save("monthly_report", dialog)
-            dialog.deleteLater()
+        dialog = MonthlyReportDialog(ctx, parent=window)
+        with _dialog(dialog):
+            settle(300)
+            shots.save("monthly_report", dialog)
+        dialog.deleteLater()
     if shots.wanted("setup_wizard"):
-        module = _optional("zhzx_desktop.gui.dialogs.setup_wizard")
-        if module is None:
-            shots.skip("setup_wizard", "zhzx_desktop/gui/dialogs/setup_wizard.py is not in the tree")
-        else:
-            _setup_wizard(shots, module, tmp)
+        _setup_wizard(shots, tmp)
     if shots.wanted("training"):
-        module = _optional("zhzx_desktop.gui.training")
-        if module is None:
-            shots.skip("training", "zhzx_desktop/gui/training.py is not in the tree")
-        else:
-            _training(shots, module, window)
+        _training(shots, window)
 
 
-def _setup_wizard(shots: Shooter, module: Any, tmp: Path) -> None:
-    """The first-run wizard on a fresh, empty database (its first page)."""
+def _setup_wizard(shots: Shooter, tmp: Path) -> None:
+    """The first-run wizard on a fresh, empty database (its first page, filled in as the clerk types)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from zhzx_desktop.gui.dialogs.setup_wizard import SetupWizard
     from zhzx_desktop.services.ledger import open_ledger
 
     fresh = open_ledger(tmp / "fresh.db", key_fallback_dir=tmp / "keys", today=lambda: TODAY)
     try:
-        wizard_class = getattr(module, "SetupWizard", None)
-        if wizard_class is None:
-            shots.skip("setup_wizard", "setup_wizard.py has no SetupWizard class")
-            return
-        wizard = _construct(wizard_class, fresh)
-        from PySide6.QtWidgets import QLineEdit
-
+        wizard = SetupWizard(fresh)
         for name, text in (("village_name_edit", "东华村"), ("village_code_edit", "330781103201")):
             edit = wizard.findChild(QLineEdit, name)
-            if edit is not None:  # as the clerk types them
-                edit.setText(text)
+            assert edit is not None, name
+            edit.setText(text)
         with _dialog(wizard, (720, 420)):
             shots.save("setup_wizard", wizard)
         wizard.deleteLater()
@@ -367,22 +342,11 @@ def _setup_wizard(shots: Shooter, module: Any, tmp: Path) -> None:
         fresh.close()
 
 
-def _construct(cls: Any, ledger: Any) -> Any:
-    """``cls(ledger)`` or ``cls(ledger=…)``: the wizard's constructor is the firstrun part's call."""
-    try:
-        return cls(ledger)
-    except TypeError:
-        return cls(ledger=ledger)
+def _training(shots: Shooter, window: Any) -> None:
+    """The 训练模式 marking, as the app applies it to the main window."""
+    from zhzx_desktop.gui import training
 
-
-def _training(shots: Shooter, module: Any, window: Any) -> None:
-    """The 训练模式 marking, as the training module applies it to the main window."""
-    mark: Callable[..., Any] | None = next((getattr(module, name) for name in ("mark_window", "mark", "apply")
-                                            if callable(getattr(module, name, None))), None)
-    if mark is None:
-        shots.skip("training", "gui/training.py has no mark_window(window)")
-        return
-    mark(window)
+    training.mark_window(window)
     _show(window, "今天要办")
     window.ui.status_bar.clearMessage()
     shots.save("training", window)
